@@ -1,0 +1,137 @@
+"""Encoding of call arguments and results between proxies and hosts.
+
+Arguments travel as one pickled ``bytes`` payload so that the host decodes
+them inside its own ordered code path: a payload that fails to decode fails
+that call alone instead of the Ray task that carries it. Large buffers
+(``nbytes`` or ``len`` of at least ``LARGE_VALUE_BYTES``) do not travel in the
+payload. The proxy stores them in the object store, owned by the host actor
+so that they outlive the writer, and the payload carries a reference.
+"""
+
+from __future__ import annotations
+
+import io
+import pickle
+from typing import TYPE_CHECKING, Any
+
+import ray
+from ray import cloudpickle
+
+if TYPE_CHECKING:
+    from ray.actor import ActorHandle
+
+LARGE_VALUE_BYTES = 1 << 20
+"""Size from which a bytes-like value or array is sent through the object store."""
+
+
+class Stored:
+    """A value that lives in the object store, as the host keeps it.
+
+    Two ``Stored`` values are equal only when they hold the same reference:
+    the host never fetches large values to compare them.
+    """
+
+    __slots__ = ("ref",)
+
+    def __init__(self, ref: ray.ObjectRef[Any]) -> None:
+        self.ref = ref
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Stored) and other.ref == self.ref
+
+    def __hash__(self) -> int:
+        return hash(self.ref)
+
+    def __repr__(self) -> str:
+        return f"Stored({self.ref.hex()})"
+
+
+def _large_size(obj: object) -> int:
+    if isinstance(obj, (bytes, bytearray, memoryview)):
+        return len(obj)
+    nbytes = getattr(type(obj), "nbytes", None)
+    if nbytes is not None and type(obj).__module__.startswith("numpy"):
+        size = obj.nbytes  # type: ignore[attr-defined]  # numpy arrays only
+        return int(size)
+    return 0
+
+
+class _ClientPickler(cloudpickle.Pickler):
+    def __init__(self, file: io.BytesIO, owner: ActorHandle | None) -> None:
+        super().__init__(file, protocol=pickle.HIGHEST_PROTOCOL)
+        self.owner = owner
+        self.refs: list[ray.ObjectRef[Any]] = []
+
+    def persistent_id(self, obj: object) -> int | None:
+        if isinstance(obj, Stored):
+            self.refs.append(obj.ref)
+            return len(self.refs) - 1
+        if self.owner is not None and _large_size(obj) >= LARGE_VALUE_BYTES:
+            self.refs.append(ray.put(obj, _owner=self.owner))
+            return len(self.refs) - 1
+        return None
+
+
+class _HostUnpickler(pickle.Unpickler):
+    def __init__(self, file: io.BytesIO, refs: list[ray.ObjectRef[Any]]) -> None:
+        super().__init__(file)
+        self.refs = refs
+
+    def persistent_load(self, pid: Any) -> object:
+        return Stored(self.refs[pid])
+
+
+class _ClientUnpickler(pickle.Unpickler):
+    def __init__(self, file: io.BytesIO, refs: list[ray.ObjectRef[Any]]) -> None:
+        super().__init__(file)
+        self.refs = refs
+
+    def persistent_load(self, pid: Any) -> object:
+        return ray.get(self.refs[pid])
+
+
+type Encoded = tuple[bytes, list[ray.ObjectRef[Any]]]
+
+
+def encode(obj: object, owner: ActorHandle | None = None) -> Encoded:
+    """Pickle ``obj``, moving large buffers to the object store.
+
+    With ``owner`` (the client side) large buffers are put in the object
+    store owned by that actor. Without it (the host side) only values that
+    are already ``Stored`` become references.
+
+    Raises:
+        TypeError: ``obj`` or a part of it cannot be pickled.
+    """
+    file = io.BytesIO()
+    pickler = _ClientPickler(file, owner)
+    try:
+        pickler.dump(obj)
+    except (pickle.PicklingError, TypeError, AttributeError) as exc:
+        raise TypeError(f"cannot pickle {_short(obj)}: {exc}") from exc
+    return file.getvalue(), pickler.refs
+
+
+def decode_on_host(data: bytes, refs: list[ray.ObjectRef[Any]]) -> Any:
+    """Unpickle a payload on the host, keeping large values as ``Stored``."""
+    return _HostUnpickler(io.BytesIO(data), refs).load()
+
+
+def decode_on_client(data: bytes, refs: list[ray.ObjectRef[Any]]) -> Any:
+    """Unpickle a result on the client, fetching large values."""
+    return _ClientUnpickler(io.BytesIO(data), refs).load()
+
+
+def _short(obj: object, limit: int = 200) -> str:
+    text = repr(obj)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+__all__ = [
+    "LARGE_VALUE_BYTES",
+    "Encoded",
+    "Stored",
+    "decode_on_client",
+    "decode_on_host",
+    "encode",
+]

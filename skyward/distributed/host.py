@@ -1,0 +1,233 @@
+"""The host: one Ray actor that keeps many named collections.
+
+Every proxy call reaches a host through ``CollectionHost.call``. The host is
+an asyncio actor, so a call that waits (a queue ``get``, a barrier ``wait``)
+costs a suspended coroutine, not a thread, and never stalls other calls.
+Ray does not run calls to an asyncio actor in the order one caller submitted
+them, so each calling process (a *client*) numbers its calls and the host
+applies them in that order. A client's calls to different collections of one
+host share the numbering.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Mapping
+from typing import Any
+
+import ray
+
+from . import state as _state  # noqa: F401  # registers the state classes
+from .codec import decode_on_host, encode
+from .state.base import KINDS, CollectionState
+
+logger = logging.getLogger("skyward")
+
+MAX_CONCURRENT_CALLS = 10_000
+"""Calls one host runs at once, waiting ones included (Ray's max_concurrency)."""
+
+type Reply = tuple[bool, bytes, list[ray.ObjectRef[Any]]]
+"""``(ok, payload, refs)``: the encoded result, or the encoded exception."""
+
+
+class _Redirect:
+    """Directory entry for a collection that lives in an actor of its own."""
+
+    __slots__ = ("actor_name", "kind", "types")
+
+    def __init__(self, kind: str, types: str | None, actor_name: str) -> None:
+        self.kind = kind
+        self.types = types
+        self.actor_name = actor_name
+
+
+class CollectionHost:
+    """Keeps named collections and applies each client's calls in order.
+
+    Host-level operations (``__open__``, ``__drop__``, ``__sync__``,
+    ``__list__``) are addressed by name like collection operations.
+    """
+
+    def __init__(self) -> None:
+        self._collections: dict[str, CollectionState | _Redirect] = {}
+        self._types: dict[str, str | None] = {}
+        self._next_seq: dict[str, int] = {}
+        self._parked: dict[str, dict[int, asyncio.Future[None]]] = {}
+        self._deferred: dict[tuple[str, str], BaseException] = {}
+
+    async def call(
+        self,
+        client: str,
+        seq: int,
+        name: str,
+        op: str,
+        payload: bytes,
+        refs: list[ray.ObjectRef[Any]],
+        blind: bool = False,
+    ) -> Reply:
+        """Apply ``op`` on collection ``name`` as client's call number ``seq``.
+
+        A blind call is one whose caller does not wait: its error is kept and
+        raised by the client's next waiting call on the same collection.
+        """
+        await self._wait_turn(client, seq)
+        try:
+            outcome = self._apply_in_order(client, name, op, payload, refs, blind)
+        except BaseException as exc:  # noqa: BLE001  # every error goes back
+            return self._failure(client, name, exc, blind)
+        finally:
+            self._advance(client)
+        try:
+            if isinstance(outcome, asyncio.Future):
+                outcome = await outcome
+            data, out_refs = encode(outcome)
+        except asyncio.CancelledError:
+            raise
+        except BaseException as exc:  # noqa: BLE001  # every error goes back
+            return self._failure(client, name, exc, blind)
+        return True, data, out_refs
+
+    def _apply_in_order(
+        self,
+        client: str,
+        name: str,
+        op: str,
+        payload: bytes,
+        refs: list[ray.ObjectRef[Any]],
+        blind: bool,
+    ) -> Any:
+        if not blind:
+            earlier = self._deferred.pop((client, name), None)
+            if earlier is not None:
+                earlier.add_note(
+                    "This error comes from an earlier write that was sent without "
+                    "waiting (eventual consistency); the current call was not applied."
+                )
+                raise earlier
+        args, kwargs = decode_on_host(payload, refs)
+        if op.startswith("__"):
+            return self._host_op(name, op, *args, **kwargs)
+        target = self._collections.get(name)
+        if target is None:
+            raise KeyError(f"no collection named {name!r} on this host; open it first")
+        if isinstance(target, _Redirect):
+            raise RuntimeError(
+                f"collection {name!r} lives in actor {target.actor_name!r}, not here"
+            )
+        if op not in target.OPERATIONS:
+            raise AttributeError(f"{target.label} has no operation {op!r}")
+        return getattr(target, op)(*args, **kwargs)
+
+    def _failure(
+        self, client: str, name: str, exc: BaseException, blind: bool
+    ) -> Reply:
+        if blind:
+            logger.debug("unwaited call on %r from %s failed: %r", name, client, exc)
+            self._deferred.setdefault((client, name), exc)
+        try:
+            data, refs = encode(exc)
+        except TypeError:
+            data, refs = encode(RuntimeError(f"{type(exc).__name__}: {exc}"))
+        return False, data, refs
+
+    # Host-level operations.
+
+    def _host_op(self, name: str, op: str, *args: Any, **kwargs: Any) -> Any:
+        if op == "__open__":
+            return self._open(name, *args, **kwargs)
+        if op == "__drop__":
+            return self._drop(name)
+        if op == "__sync__":
+            return None
+        if op == "__list__":
+            return sorted(self._collections)
+        raise AttributeError(f"unknown host operation {op!r}")
+
+    def _open(
+        self,
+        name: str,
+        kind: str,
+        types: str | None = None,
+        options: Mapping[str, Any] | None = None,
+        actor_name: str | None = None,
+    ) -> str | None:
+        """Get or create collection ``name``; return its own actor's name, if any.
+
+        With ``actor_name`` the collection is recorded as living in that actor
+        (created by the caller) instead of here.
+        """
+        options = dict(options or {})
+        existing = self._collections.get(name)
+        if existing is None:
+            if kind not in KINDS:
+                raise ValueError(f"unknown collection kind {kind!r}")
+            if actor_name is not None:
+                self._collections[name] = _Redirect(kind, types, actor_name)
+            else:
+                self._collections[name] = KINDS[kind](name, **options)
+            self._types[name] = types
+            logger.debug("created sky.%s %r", kind, name)
+            return actor_name
+        existing_kind = (
+            existing.kind if isinstance(existing, _Redirect) else existing.KIND
+        )
+        if existing_kind != kind:
+            raise TypeError(
+                f"collection {name!r} exists as a sky.{existing_kind}, "
+                f"not a sky.{kind}; use another name"
+            )
+        recorded = self._types.get(name)
+        if types is not None:
+            if recorded is None:
+                self._types[name] = types
+            elif recorded != types:
+                raise TypeError(
+                    f"sky.{kind} {name!r} was created with types {recorded}, "
+                    f"not {types}; open it with the same types or without any"
+                )
+        if isinstance(existing, _Redirect):
+            return existing.actor_name
+        existing.check_options(options)
+        return None
+
+    def _drop(self, name: str) -> bool:
+        existing = self._collections.pop(name, None)
+        self._types.pop(name, None)
+        if isinstance(existing, CollectionState):
+            existing.close()
+        return existing is not None
+
+    # Ordering of each client's calls.
+
+    async def _wait_turn(self, client: str, seq: int) -> None:
+        expected = self._next_seq.get(client, 0)
+        if seq == expected:
+            return
+        if seq < expected:
+            raise RuntimeError(f"call {seq} from client {client} arrived twice")
+        future = asyncio.get_running_loop().create_future()
+        self._parked.setdefault(client, {})[seq] = future
+        await future
+
+    def _advance(self, client: str) -> None:
+        following = self._next_seq.get(client, 0) + 1
+        self._next_seq[client] = following
+        parked = self._parked.get(client)
+        if parked:
+            future = parked.pop(following, None)
+            if future is not None:
+                future.set_result(None)
+            if not parked:
+                del self._parked[client]
+
+
+class SingleCollectionHost(CollectionHost):
+    """A host that keeps exactly one collection, named ``""``."""
+
+    def __init__(self, kind: str, **options: Any) -> None:
+        super().__init__()
+        self._open("", kind, options=options)
+
+
+__all__ = ["MAX_CONCURRENT_CALLS", "CollectionHost", "Reply", "SingleCollectionHost"]

@@ -1,0 +1,181 @@
+"""What every proxy shares: its endpoint, consistency, type checks, pickling."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, ClassVar, Self
+
+from typeguard import TypeCheckError, check_type
+
+from ..endpoint import Endpoint
+from ..types import Consistency
+
+if TYPE_CHECKING:
+    from ray.actor import ActorHandle
+
+_CONSISTENCIES = ("strong", "eventual")
+
+
+def type_name(tp: object) -> str:
+    """Return ``tp`` as it is written in an annotation (``int``, ``list[str]``)."""
+    if isinstance(tp, type) and not getattr(tp, "__args__", None):
+        return (
+            tp.__qualname__
+            if tp.__module__ == "builtins"
+            else (f"{tp.__module__}.{tp.__qualname__}")
+        )
+    return repr(tp).replace("typing.", "")
+
+
+def short_repr(value: object, limit: int = 120) -> str:
+    """Return ``repr(value)`` cut to ``limit`` characters for messages."""
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+class CollectionProxy:
+    """Base of the typed client classes of the distributed collections.
+
+    A proxy holds an ``Endpoint`` (the collection's host actor and its name
+    there), a consistency mode, and optionally the type arguments it was
+    opened with. Proxies pickle: a proxy passed to a Ray task or actor reaches
+    the same collection.
+    """
+
+    KIND: ClassVar[str] = ""
+
+    _actor: Endpoint
+    _consistency: Consistency
+    _name: str
+    _types: tuple[Any, ...] | None
+
+    def __init__(
+        self,
+        actor: ActorHandle | Endpoint,
+        consistency: Consistency = "eventual",
+        *,
+        name: str | None = None,
+        types: tuple[Any, ...] | None = None,
+    ) -> None:
+        if consistency not in _CONSISTENCIES:
+            raise ValueError(
+                f"consistency must be 'strong' or 'eventual', not {consistency!r}"
+            )
+        endpoint = actor if isinstance(actor, Endpoint) else Endpoint(actor)
+        self._actor = endpoint
+        self._consistency = consistency
+        self._name = endpoint.collection if name is None else name
+        self._types = types
+
+    @property
+    def name(self) -> str:
+        """The collection's name (``""`` for a collection in its own actor)."""
+        return self._name
+
+    @property
+    def consistency(self) -> Consistency:
+        """How this proxy sends blind writes: ``"strong"`` or ``"eventual"``."""
+        return self._consistency
+
+    @property
+    def label(self) -> str:
+        """The collection as messages name it, e.g. ``sky.dict 'cache'``."""
+        return f"sky.{self.KIND} {self._name!r}"
+
+    # Calls.
+
+    def _call(self, op: str, *args: Any, **kwargs: Any) -> Any:
+        return self._actor.call(op, *args, **kwargs)
+
+    async def _call_async(self, op: str, *args: Any, **kwargs: Any) -> Any:
+        return await self._actor.call_async(op, *args, **kwargs)
+
+    def _write(self, op: str, *args: Any, **kwargs: Any) -> None:
+        """Send a blind write; wait for it only under strong consistency."""
+        if self._consistency == "strong":
+            self._actor.call(op, *args, **kwargs)
+        else:
+            self._actor.send(op, *args, **kwargs)
+
+    async def _write_async(self, op: str, *args: Any, **kwargs: Any) -> None:
+        if self._consistency == "strong":
+            await self._actor.call_async(op, *args, **kwargs)
+        else:
+            self._actor.send(op, *args, **kwargs)
+
+    def flush(self) -> None:
+        """Wait until this process's earlier writes to the collection applied.
+
+        Cost: one call. Raises the error of an earlier unwaited write, if one
+        failed.
+        """
+        self._actor.flush()
+
+    async def flush_async(self) -> None:
+        """Await ``flush``."""
+        await self._actor.flush_async()
+
+    # Checks made before anything is sent.
+
+    def _check_type(self, value: Any, index: int, role: str) -> None:
+        """Raise TypeError unless ``value`` matches type argument ``index``."""
+        if self._types is None:
+            return
+        expected = self._types[index]
+        try:
+            check_type(value, expected)
+        except TypeCheckError as exc:
+            raise TypeError(
+                f"{self.label}: {role} {short_repr(value)} is not of type "
+                f"{type_name(expected)} ({exc})"
+            ) from exc
+
+    def _check_hashable(self, value: Any, role: str) -> None:
+        try:
+            hash(value)
+        except TypeError as exc:
+            raise TypeError(
+                f"{self.label}: {role} {short_repr(value)} is unhashable "
+                f"({type(value).__name__})"
+            ) from exc
+
+    # Pickling and introspection.
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (
+            _restore,
+            (
+                type(self),
+                self._actor.actor,
+                self._actor.collection,
+                self._consistency,
+                self._name,
+                self._types,
+            ),
+        )
+
+    def __repr__(self) -> str:
+        types = ""
+        if self._types is not None:
+            types = "[" + ", ".join(type_name(t) for t in self._types) + "]"
+        return f"<{type(self).__name__}{types} {self._name!r} {self._consistency}>"
+
+    def __copy__(self) -> Self:
+        return self
+
+
+def _restore(
+    cls: type[CollectionProxy],
+    actor: ActorHandle,
+    collection: str,
+    consistency: Consistency,
+    name: str,
+    types: tuple[Any, ...] | None,
+) -> CollectionProxy:
+    proxy = cls.__new__(cls)
+    CollectionProxy.__init__(
+        proxy, Endpoint(actor, collection), consistency, name=name, types=types
+    )
+    return proxy
+
+
+__all__ = ["CollectionProxy", "short_repr", "type_name"]

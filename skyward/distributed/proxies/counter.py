@@ -1,0 +1,89 @@
+"""Proxy of a distributed counter."""
+
+from __future__ import annotations
+
+from typing import cast
+
+from .base import CollectionProxy
+
+
+class CounterProxy(CollectionProxy):
+    """An integer shared by every process of a pool.
+
+    ``increment`` and ``decrement`` are atomic on the host and return the new
+    value when they wait for it (strong consistency, or the ``*_async``
+    forms); under eventual consistency they send without waiting and return
+    ``None``. Each method costs one call.
+    """
+
+    KIND = "counter"
+
+    @property
+    def value(self) -> int:
+        """The current value (one call)."""
+        return cast(int, self._call("get"))
+
+    def increment(self, n: int = 1) -> int | None:
+        """Add ``n``; return the new value, or None when not waited for."""
+        return self._count("increment", n)
+
+    def decrement(self, n: int = 1) -> int | None:
+        """Subtract ``n``; return the new value, or None when not waited for."""
+        return self._count("decrement", n)
+
+    def reset(self, value: int = 0) -> None:
+        """Set the counter to ``value``."""
+        self._write("reset", _checked(self, value))
+
+    def compare_and_set(self, expected: int, new: int) -> bool:
+        """Set ``new`` if the value is ``expected``; return whether it did."""
+        return cast(bool, self._call("compare_and_set", expected, _checked(self, new)))
+
+    def __int__(self) -> int:
+        return self.value
+
+    def __index__(self) -> int:
+        return self.value
+
+    def _count(self, op: str, n: int) -> int | None:
+        n = _checked(self, n)
+        if self._consistency == "strong":
+            return cast(int, self._call(op, n))
+        self._write(op, n)
+        return None
+
+    # Async forms. They always wait and return the new value.
+
+    async def value_async(self) -> int:
+        """Await the current value."""
+        return cast(int, await self._call_async("get"))
+
+    async def increment_async(self, n: int = 1) -> int:
+        """Add ``n`` and return the new value."""
+        return cast(int, await self._call_async("increment", _checked(self, n)))
+
+    async def decrement_async(self, n: int = 1) -> int:
+        """Subtract ``n`` and return the new value."""
+        return cast(int, await self._call_async("decrement", _checked(self, n)))
+
+    async def reset_async(self, value: int = 0) -> None:
+        """Set the counter to ``value``."""
+        await self._write_async("reset", _checked(self, value))
+
+    async def compare_and_set_async(self, expected: int, new: int) -> bool:
+        """Await ``compare_and_set``."""
+        return cast(
+            bool,
+            await self._call_async("compare_and_set", expected, _checked(self, new)),
+        )
+
+
+def _checked(proxy: CounterProxy, value: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(
+            f"{proxy.label}: expected an int, not {type(value).__name__} {value!r}"
+        )
+    return value
+
+
+__all__ = ["CounterProxy"]
