@@ -2,7 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
+
+from typing_extensions import TypeVar
+
+K = TypeVar("K", default=Any)
+"""Key type of a ``DictProxy``."""
+
+V = TypeVar("V", default=Any)
+"""Value type of a ``DictProxy``."""
+
+T = TypeVar("T", default=Any)
+"""Item type of a ``ListProxy``, ``SetProxy`` or ``QueueProxy``."""
 
 type Consistency = Literal["strong", "eventual"]
 """How a proxy treats blind writes.
@@ -12,4 +23,4 @@ append, add, increment, ...) without waiting for them; a write that fails
 raises on the proxy's next waiting call or on ``flush()``.
 """
 
-__all__ = ["Consistency"]
+__all__ = ["Consistency", "K", "T", "V"]

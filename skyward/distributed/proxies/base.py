@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, ClassVar, Self
 
 from typeguard import TypeCheckError, check_type
@@ -101,6 +102,25 @@ class CollectionProxy:
             await self._actor.call_async(op, *args, **kwargs)
         else:
             self._actor.send(op, *args, **kwargs)
+
+    def _iterate(self, view: str) -> Iterator[Any]:
+        """Yield a snapshot of ``view``, fetched one page per call."""
+        items, cursor = self._call("first_page", view)
+        offset = len(items)
+        yield from items
+        while cursor is not None:
+            items, cursor = self._call("next_page", cursor, offset)
+            offset += len(items)
+            yield from items
+
+    async def _collect_async(self, view: str) -> list[Any]:
+        """Await a snapshot of ``view`` as a list, one call per page."""
+        items, cursor = await self._call_async("first_page", view)
+        result = list(items)
+        while cursor is not None:
+            items, cursor = await self._call_async("next_page", cursor, len(result))
+            result.extend(items)
+        return result
 
     def flush(self) -> None:
         """Wait until this process's earlier writes to the collection applied.

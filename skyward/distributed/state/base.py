@@ -3,8 +3,16 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
+from collections import OrderedDict
 from collections.abc import Mapping
 from typing import Any, ClassVar
+
+PAGE_SIZE = 10_000
+"""Items per page when a proxy iterates a snapshot of a collection."""
+
+MAX_OPEN_SNAPSHOTS = 256
+"""Unfinished iterations one collection keeps; the oldest is dropped first."""
 
 
 class CollectionState:
@@ -24,6 +32,47 @@ class CollectionState:
     def __init__(self, name: str, **options: Any) -> None:
         self.name = name
         self.options: Mapping[str, Any] = dict(options)
+        self._snapshots: OrderedDict[int, tuple[list[Any], int]] = OrderedDict()
+        self._snapshot_ids = itertools.count(1)
+
+    # Paged iteration over snapshots. Subclasses list "first_page" and
+    # "next_page" in OPERATIONS when they support iteration.
+
+    def snapshot(self, view: str) -> list[Any]:
+        """Return a copy of the items of ``view`` (e.g. "keys") to iterate."""
+        raise ValueError(f"{self.label} has no view {view!r}")
+
+    def first_page(
+        self, view: str, page_size: int = PAGE_SIZE
+    ) -> tuple[list[Any], int | None]:
+        """Take a snapshot of ``view``; return its first page and a cursor.
+
+        The cursor is None when the first page holds the whole snapshot.
+        """
+        items = self.snapshot(view)
+        if len(items) <= page_size:
+            return items, None
+        cursor = next(self._snapshot_ids)
+        self._snapshots[cursor] = (items, page_size)
+        while len(self._snapshots) > MAX_OPEN_SNAPSHOTS:
+            self._snapshots.popitem(last=False)
+        return items[:page_size], cursor
+
+    def next_page(self, cursor: int, offset: int) -> tuple[list[Any], int | None]:
+        """Return the page of snapshot ``cursor`` that starts at ``offset``."""
+        try:
+            items, page_size = self._snapshots[cursor]
+        except KeyError:
+            raise RuntimeError(
+                f"{self.label}: the snapshot being iterated expired because more "
+                f"than {MAX_OPEN_SNAPSHOTS} iterations were left unfinished; "
+                "iterate again"
+            ) from None
+        end = offset + page_size
+        if end >= len(items):
+            del self._snapshots[cursor]
+            return items[offset:], None
+        return items[offset:end], cursor
 
     @property
     def label(self) -> str:
