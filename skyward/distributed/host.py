@@ -30,6 +30,9 @@ MAX_CONCURRENT_CALLS = 10_000
 type Reply = tuple[bool, bytes, list[ray.ObjectRef[Any]]]
 """``(ok, payload, refs)``: the encoded result, or the encoded exception."""
 
+type Entry = tuple[str, str, bytes, list[ray.ObjectRef[Any]], bool]
+"""One call in a batch: ``(name, op, payload, refs, blind)``."""
+
 
 class _Redirect:
     """Directory entry for a collection that lives in an actor of its own."""
@@ -71,11 +74,23 @@ class CollectionHost:
         A blind call is one whose caller does not wait: its error is kept and
         raised by the client's next waiting call on the same collection.
         """
+        return await self.call_batch(client, seq, [(name, op, payload, refs, blind)])
+
+    async def call_batch(self, client: str, seq: int, entries: list[Entry]) -> Reply:
+        """Apply several calls in order as client's call number ``seq``.
+
+        Every entry but the last is blind; the reply is the last entry's.
+        Clients batch the blind writes that queued up behind each other.
+        """
         await self._wait_turn(client, seq)
         try:
-            outcome = self._apply_in_order(client, name, op, payload, refs, blind)
-        except BaseException as exc:  # noqa: BLE001  # every error goes back
-            return self._failure(client, name, exc, blind)
+            for name, op, payload, refs, _ in entries[:-1]:
+                self._apply_blind(client, name, op, payload, refs)
+            name, op, payload, refs, blind = entries[-1]
+            try:
+                outcome = self._apply_in_order(client, name, op, payload, refs, blind)
+            except BaseException as exc:  # noqa: BLE001  # every error goes back
+                return self._failure(client, name, exc, blind)
         finally:
             self._advance(client)
         try:
@@ -87,6 +102,29 @@ class CollectionHost:
         except BaseException as exc:  # noqa: BLE001  # every error goes back
             return self._failure(client, name, exc, blind)
         return True, data, out_refs
+
+    def _apply_blind(
+        self,
+        client: str,
+        name: str,
+        op: str,
+        payload: bytes,
+        refs: list[ray.ObjectRef[Any]],
+    ) -> None:
+        try:
+            outcome = self._apply_in_order(client, name, op, payload, refs, True)
+        except BaseException as exc:  # noqa: BLE001  # kept for the client
+            self._failure(client, name, exc, True)
+            return
+        if isinstance(outcome, asyncio.Future):
+            outcome.add_done_callback(lambda done: self._blind_done(client, name, done))
+
+    def _blind_done(self, client: str, name: str, done: asyncio.Future[Any]) -> None:
+        if done.cancelled():
+            return
+        exc = done.exception()
+        if exc is not None:
+            self._failure(client, name, exc, True)
 
     def _apply_in_order(
         self,
@@ -230,4 +268,10 @@ class SingleCollectionHost(CollectionHost):
         self._open("", kind, options=options)
 
 
-__all__ = ["MAX_CONCURRENT_CALLS", "CollectionHost", "Reply", "SingleCollectionHost"]
+__all__ = [
+    "MAX_CONCURRENT_CALLS",
+    "CollectionHost",
+    "Entry",
+    "Reply",
+    "SingleCollectionHost",
+]
