@@ -8,7 +8,10 @@ import sys
 from types import ModuleType
 
 BENCH_MODULES = ("skyward.bench", "benchmarks")
-"""Modules ``skyward bench`` runs, the first one found; each has ``main(argv)``."""
+"""Benchmark modules that ``skyward bench`` tries in order.
+
+It runs ``main(argv: list[str]) -> int | None`` of the first one found.
+"""
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -66,7 +69,7 @@ def build_parser() -> argparse.ArgumentParser:
     bench = commands.add_parser(
         "bench",
         help="run the benchmarks",
-        description="Run the benchmarks; the remaining arguments go to them.",
+        description="Run the benchmarks, passing them the remaining arguments.",
     )
     bench.add_argument("args", nargs=argparse.REMAINDER, help="benchmark arguments")
     return parser
