@@ -1,11 +1,349 @@
-"""Proxy of a distributed lock."""
+"""Proxy of a distributed lock, and the thread that renews held leases."""
 
 from __future__ import annotations
 
+import asyncio
+import logging
+import os
+import socket
+import threading
+import time
+import uuid
+import weakref
+from types import TracebackType
+from typing import TYPE_CHECKING, Any, Self, cast
+
+from ..endpoint import Endpoint
+from ..types import Consistency
 from .base import CollectionProxy
+
+if TYPE_CHECKING:
+    from ray.actor import ActorHandle
+
+logger = logging.getLogger("skyward")
+
+RENEWALS_PER_LEASE = 3
+"""How often a held lock's lease is renewed per lease period."""
+
+
+# Caller identity: a process key plus one key per thread or asyncio task.
+# Keys are fresh uuids, so a new thread that reuses a dead thread's ident is
+# a different owner.
+
+
+class _Identity:
+    def __init__(self) -> None:
+        self.pid = os.getpid()
+        self.process = uuid.uuid4().hex[:12]
+        self.where = f"process {self.pid} on {socket.gethostname()}"
+        self.threads = threading.local()
+        self.tasks: weakref.WeakKeyDictionary[asyncio.Task[Any], str] = (
+            weakref.WeakKeyDictionary()
+        )
+
+
+_identity = _Identity()
+_identity_lock = threading.Lock()
+
+
+def _current_identity() -> _Identity:
+    global _identity
+    with _identity_lock:
+        if _identity.pid != os.getpid():
+            _identity = _Identity()
+        return _identity
+
+
+def thread_owner() -> tuple[str, str]:
+    """Return the owner key and description of the calling thread."""
+    identity = _current_identity()
+    key: str | None = getattr(identity.threads, "key", None)
+    if key is None:
+        key = identity.threads.key = f"{identity.process}:{uuid.uuid4().hex[:12]}"
+    return key, f"thread {threading.current_thread().name!r} of {identity.where}"
+
+
+def task_owner() -> tuple[str, str]:
+    """Return the owner key and description of the running asyncio task.
+
+    Outside a task this is the calling thread.
+    """
+    task = asyncio.current_task()
+    if task is None:
+        return thread_owner()
+    identity = _current_identity()
+    key = identity.tasks.get(task)
+    if key is None:
+        key = identity.tasks[task] = f"{identity.process}:{uuid.uuid4().hex[:12]}"
+    return key, f"task {task.get_name()!r} of {identity.where}"
+
+
+# Lease renewal: one daemon thread per process renews every held lock.
+
+
+class _Lease:
+    __slots__ = ("due", "endpoint", "owner", "period", "token")
+
+    def __init__(self, endpoint: Endpoint, owner: str, token: int, lease: float):
+        self.endpoint = endpoint
+        self.owner = owner
+        self.token = token
+        self.period = lease / RENEWALS_PER_LEASE
+        self.due = time.monotonic() + self.period
+
+
+class _Renewer:
+    """Keeps the leases this process holds and renews them in a thread."""
+
+    def __init__(self) -> None:
+        self.pid = os.getpid()
+        self._leases: dict[tuple[Endpoint, str], _Lease] = {}
+        self._changed = threading.Condition()
+        self._thread: threading.Thread | None = None
+
+    def hold(self, endpoint: Endpoint, owner: str, token: int, lease: float) -> None:
+        with self._changed:
+            self._leases[endpoint, owner] = _Lease(endpoint, owner, token, lease)
+            if self._thread is None:
+                self._thread = threading.Thread(
+                    target=self._run, name="skyward-lock-renewer", daemon=True
+                )
+                self._thread.start()
+            self._changed.notify()
+
+    def token(self, endpoint: Endpoint, owner: str) -> int | None:
+        with self._changed:
+            lease = self._leases.get((endpoint, owner))
+            return None if lease is None else lease.token
+
+    def drop(self, endpoint: Endpoint, owner: str, token: int | None = None) -> None:
+        """Forget the lease of ``owner``; only under ``token`` if one is given."""
+        with self._changed:
+            lease = self._leases.get((endpoint, owner))
+            if lease is not None and (token is None or lease.token == token):
+                del self._leases[endpoint, owner]
+
+    def _run(self) -> None:
+        while True:
+            with self._changed:
+                now = time.monotonic()
+                due = [lease for lease in self._leases.values() if lease.due <= now]
+                if not due:
+                    wait = min(
+                        (lease.due for lease in self._leases.values()), default=None
+                    )
+                    self._changed.wait(None if wait is None else wait - now)
+                    continue
+                for lease in due:
+                    lease.due = now + lease.period
+            for lease in due:
+                self._renew(lease)
+
+    def _renew(self, lease: _Lease) -> None:
+        try:
+            renewed = lease.endpoint.call("renew", lease.owner, lease.token)
+        except Exception as exc:  # noqa: BLE001  # logged; the lease is given up
+            logger.warning(
+                "renewing the lease of lock %r (token %d) failed: %r; it will expire",
+                lease.endpoint.collection,
+                lease.token,
+                exc,
+            )
+            renewed = False
+        if not renewed:
+            logger.warning(
+                "lock %r: the lease of token %d was lost before it could be "
+                "renewed; the holder no longer has the lock",
+                lease.endpoint.collection,
+                lease.token,
+            )
+            self.drop(lease.endpoint, lease.owner, lease.token)
+
+
+_renewer = _Renewer()
+
+
+def _current_renewer() -> _Renewer:
+    global _renewer
+    with _identity_lock:
+        if _renewer.pid != os.getpid():
+            _renewer = _Renewer()
+        return _renewer
 
 
 class LockProxy(CollectionProxy):
-    """Placeholder until the lock is built."""
+    """A mutual-exclusion lock across processes, like ``threading.Lock``.
+
+    The owner is the caller: the calling thread for ``acquire``/``release``,
+    the running asyncio task for ``acquire_async``/``release_async``. Two
+    threads sharing one proxy exclude each other. The lock is not reentrant:
+    a second acquire by the holder raises RuntimeError instead of
+    deadlocking.
+
+    ``release`` by a caller that does not hold the lock raises RuntimeError
+    naming the holder, and the lock stays held. ``threading.Lock`` lets any
+    thread release it; a distributed lock does not, because releasing another
+    process's lock is how two processes end up in the critical section.
+
+    Lease: the holder keeps the lock for ``lease`` seconds (an open option,
+    10 s by default) after each renewal. A daemon thread in each process
+    renews every lock the process holds ``RENEWALS_PER_LEASE`` times per
+    lease, so a long critical section keeps the lock while its process
+    lives. When the holder's process dies or stops renewing (for example a
+    frozen process), the lock passes to the next waiter after the lease.
+
+    Fencing: each grant has a token larger than every earlier token of the
+    lock (``token``). Pass it to a store that rejects writes with a token
+    smaller than the largest it saw, so a holder whose lease expired cannot
+    overwrite the new holder's work.
+
+    Waiters are served in arrival order. A waiter whose timeout expires
+    leaves the queue and never gets the lock. A waiter whose process died
+    stays queued; if the lock is granted to it, nobody renews it and it
+    passes on after one lease.
+
+    Every call waits for its reply, whatever the consistency given to the
+    constructor.
+    """
 
     KIND = "lock"
+
+    def __init__(
+        self,
+        actor: ActorHandle | Endpoint,
+        consistency: Consistency = "strong",
+        *,
+        name: str | None = None,
+        types: tuple[Any, ...] | None = None,
+    ) -> None:
+        """Wrap the lock at ``actor``.
+
+        ``consistency`` is accepted so that every proxy class shares one
+        constructor; the proxy records ``"strong"`` because every lock call
+        waits for its reply.
+        """
+        super().__init__(actor, consistency, name=name, types=types)
+        self._consistency = "strong"
+
+    def acquire(self, blocking: bool = True, timeout: float = -1) -> bool:
+        """Acquire the lock for the calling thread; return whether it did.
+
+        With ``blocking`` False, return at once. Otherwise wait up to
+        ``timeout`` seconds, or without limit when ``timeout`` is -1.
+        Cost: one call, plus the background renewals while held.
+
+        Raises:
+            ValueError: a timeout with ``blocking=False``, or a negative
+                timeout other than -1.
+            RuntimeError: the calling thread holds the lock already.
+        """
+        owner, who = thread_owner()
+        reply = self._call("acquire", owner, who, blocking, timeout)
+        return self._granted(owner, reply)
+
+    def release(self) -> None:
+        """Release the lock held by the calling thread. Cost: one call.
+
+        Raises:
+            RuntimeError: the lock is free, held by another caller, or the
+                calling thread's lease expired; the lock is unchanged.
+        """
+        owner, who = thread_owner()
+        renewer = _current_renewer()
+        token = renewer.token(self._actor, owner)
+        try:
+            self._call("release", owner, who, token)
+        finally:
+            renewer.drop(self._actor, owner, token)
+
+    def locked(self) -> bool:
+        """Return True if any caller holds the lock now. Cost: one call."""
+        return cast(bool, self._call("locked"))
+
+    @property
+    def token(self) -> int | None:
+        """The fencing token of the current caller's hold, or None.
+
+        The caller is the running asyncio task if there is one and it holds
+        the lock, else the calling thread. Cost: none (kept locally). It
+        becomes None when a renewal finds the lease lost.
+        """
+        renewer = _current_renewer()
+        if _loop_running() and asyncio.current_task() is not None:
+            token = renewer.token(self._actor, task_owner()[0])
+            if token is not None:
+                return token
+        return renewer.token(self._actor, thread_owner()[0])
+
+    def stats(self) -> dict[str, Any]:
+        """Return the holder's description and token, the number of waiters
+        and the lease. Cost: one call.
+        """
+        return cast(dict[str, Any], self._call("stats"))
+
+    def __enter__(self) -> Self:
+        self.acquire()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.release()
+
+    # Async forms: the owner is the running asyncio task.
+
+    async def acquire_async(self, blocking: bool = True, timeout: float = -1) -> bool:
+        """Acquire the lock for the running task without blocking the loop.
+
+        Same arguments and errors as ``acquire``. Cost: one call.
+        """
+        owner, who = task_owner()
+        reply = await self._call_async("acquire", owner, who, blocking, timeout)
+        return self._granted(owner, reply)
+
+    async def release_async(self) -> None:
+        """Release the lock held by the running task. Cost: one call."""
+        owner, who = task_owner()
+        renewer = _current_renewer()
+        token = renewer.token(self._actor, owner)
+        try:
+            await self._call_async("release", owner, who, token)
+        finally:
+            renewer.drop(self._actor, owner, token)
+
+    async def locked_async(self) -> bool:
+        """Await ``locked``. Cost: one call."""
+        return cast(bool, await self._call_async("locked"))
+
+    async def __aenter__(self) -> Self:
+        await self.acquire_async()
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        await self.release_async()
+
+    def _granted(self, owner: str, reply: tuple[int, float] | None) -> bool:
+        if reply is None:
+            return False
+        token, lease = reply
+        _current_renewer().hold(self._actor, owner, token, lease)
+        return True
+
+
+def _loop_running() -> bool:
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return False
+    return True
+
+
+__all__ = ["RENEWALS_PER_LEASE", "LockProxy", "task_owner", "thread_owner"]

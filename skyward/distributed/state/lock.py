@@ -2,12 +2,261 @@
 
 from __future__ import annotations
 
+import asyncio
+import collections
+import itertools
+import logging
+import math
+from collections.abc import Mapping
+from typing import Any, Final
+
 from .base import CollectionState, register
+
+logger = logging.getLogger("skyward")
+
+DEFAULT_LEASE: Final = 10.0
+"""Seconds a holder keeps the lock without renewing it."""
+
+type Grant = tuple[int, float]
+"""What a successful acquire returns: the fencing token and the lease in seconds."""
+
+
+def check_acquire_args(blocking: bool, timeout: float) -> None:
+    """Apply the argument rules of ``threading.Lock.acquire``."""
+    if isinstance(timeout, bool) or not isinstance(timeout, (int, float)):
+        raise TypeError(
+            f"timeout must be a number of seconds, "
+            f"not {type(timeout).__name__} {timeout!r}"
+        )
+    if not blocking and timeout != -1:
+        raise ValueError(
+            f"cannot give a timeout ({timeout!r}) with blocking=False; "
+            "drop the timeout or block"
+        )
+    if (timeout < 0 and timeout != -1) or math.isnan(timeout):
+        raise ValueError(
+            f"timeout must be a non-negative number of seconds or -1 "
+            f"(wait forever), not {timeout!r}"
+        )
+
+
+class _Holder:
+    __slots__ = ("deadline", "owner", "token", "who")
+
+    def __init__(self, owner: str, who: str, token: int, deadline: float) -> None:
+        self.owner = owner
+        self.who = who
+        self.token = token
+        self.deadline = deadline
+
+
+class _Waiter:
+    __slots__ = ("future", "owner", "timer", "who")
+
+    def __init__(self, future: asyncio.Future[Grant | None], owner: str, who: str):
+        self.future = future
+        self.owner = owner
+        self.who = who
+        self.timer: asyncio.TimerHandle | None = None
 
 
 @register
 class LockState(CollectionState):
-    """Placeholder until the lock is built."""
+    """A leased, fenced, non-reentrant lock with a FIFO queue of waiters.
+
+    Option: ``lease`` (seconds, default ``DEFAULT_LEASE``). A holder keeps
+    the lock for ``lease`` seconds after its acquire or its last ``renew``;
+    then the lock passes to the next waiter. Each grant carries a fencing
+    token that is larger than every earlier token of this lock.
+
+    Callers identify themselves with ``owner`` (a unique key) and ``who``
+    (a description for messages). A waiter whose timeout expires leaves the
+    queue. A waiter whose process died stays queued (the host cannot tell);
+    if the lock is granted to it, it holds the lock for one lease, since
+    nobody renews it, and then the next waiter gets it.
+    """
 
     KIND = "lock"
-    OPERATIONS = frozenset[str]()
+    OPERATIONS = frozenset({"acquire", "release", "renew", "locked", "stats"})
+
+    def __init__(self, name: str, **options: Any) -> None:
+        super().__init__(name, **options)
+        lease = options.get("lease", DEFAULT_LEASE)
+        if isinstance(lease, bool) or not isinstance(lease, (int, float)):
+            raise TypeError(
+                f"{self.label}: lease must be a number of seconds, "
+                f"not {type(lease).__name__} {lease!r}"
+            )
+        if not lease > 0 or math.isinf(lease):
+            raise ValueError(
+                f"{self.label}: lease must be a finite number of seconds > 0, "
+                f"not {lease!r}"
+            )
+        self.lease = float(lease)
+        self._holder: _Holder | None = None
+        self._waiters: collections.deque[_Waiter] = collections.deque()
+        self._tokens = itertools.count(1)
+        self._last_token = 0
+        self._lease_timer: asyncio.TimerHandle | None = None
+
+    def check_options(self, options: Mapping[str, Any]) -> None:
+        """Raise ValueError when ``lease`` differs from this lock's."""
+        if "lease" in options and options["lease"] != self.lease:
+            raise ValueError(
+                f"{self.label} exists with lease={self.lease} s, not "
+                f"{options['lease']!r}; open it without lease or with the same value"
+            )
+
+    def acquire(
+        self, owner: str, who: str, blocking: bool = True, timeout: float = -1
+    ) -> Grant | None | asyncio.Future[Grant | None]:
+        """Grant the lock to ``owner`` now, later, or not (None).
+
+        Raises:
+            RuntimeError: ``owner`` holds the lock already (not reentrant).
+        """
+        try:
+            check_acquire_args(blocking, timeout)
+        except (TypeError, ValueError) as exc:
+            raise type(exc)(f"{self.label}: {exc}") from None
+        holder = self._holder
+        if holder is None:
+            return self._grant(owner, who)
+        if holder.owner == owner:
+            raise RuntimeError(
+                f"{self.label} is already held by this caller ({who}) with token "
+                f"{holder.token}; it is not reentrant, so release it first"
+            )
+        if not blocking or timeout == 0:
+            return None
+        waiter = _Waiter(self.new_future(), owner, who)
+        if timeout != -1:
+            loop = asyncio.get_running_loop()
+            waiter.timer = loop.call_later(timeout, self._timed_out, waiter)
+        self._waiters.append(waiter)
+        return waiter.future
+
+    def _grant(self, owner: str, who: str) -> Grant:
+        token = next(self._tokens)
+        self._last_token = token
+        loop = asyncio.get_running_loop()
+        holder = _Holder(owner, who, token, loop.time() + self.lease)
+        self._holder = holder
+        self._lease_timer = loop.call_at(holder.deadline, self._check_lease, holder)
+        return token, self.lease
+
+    def _grant_next(self) -> None:
+        while self._waiters:
+            waiter = self._waiters.popleft()
+            if waiter.future.done():
+                continue
+            if waiter.timer is not None:
+                waiter.timer.cancel()
+            waiter.future.set_result(self._grant(waiter.owner, waiter.who))
+            return
+
+    def _timed_out(self, waiter: _Waiter) -> None:
+        try:
+            self._waiters.remove(waiter)
+        except ValueError:
+            pass
+        if not waiter.future.done():
+            waiter.future.set_result(None)
+
+    def _check_lease(self, holder: _Holder) -> None:
+        if self._holder is not holder:
+            return
+        loop = asyncio.get_running_loop()
+        if loop.time() < holder.deadline:
+            self._lease_timer = loop.call_at(holder.deadline, self._check_lease, holder)
+            return
+        logger.warning(
+            "%s: the lease of %s (token %d) expired after %s s without renewal; "
+            "the lock passes to the next waiter",
+            self.label,
+            holder.who,
+            holder.token,
+            self.lease,
+        )
+        self._holder = None
+        self._lease_timer = None
+        self._grant_next()
+
+    def release(self, owner: str, who: str, token: int | None = None) -> None:
+        """Release the lock held by ``owner`` under ``token``.
+
+        Raises:
+            RuntimeError: the lock is not held, is held by another caller, or
+                ``token`` is stale because this caller's lease expired.
+        """
+        holder = self._holder
+        expired = token is not None and token < self._last_token
+        if holder is None:
+            if expired:
+                raise RuntimeError(
+                    f"{self.label}: the lease of token {token} held by {who} "
+                    "expired before this release, and the lock is free now"
+                )
+            raise RuntimeError(f"{self.label}: release of an unlocked lock by {who}")
+        if holder.owner != owner:
+            if expired:
+                raise RuntimeError(
+                    f"{self.label}: the lease of token {token} held by {who} "
+                    f"expired before this release; the lock is held by "
+                    f"{holder.who} with token {holder.token} now"
+                )
+            raise RuntimeError(
+                f"{self.label} is held by {holder.who}, not by {who}; only the "
+                "holder can release it"
+            )
+        if token is not None and token != holder.token:
+            raise RuntimeError(
+                f"{self.label}: stale token {token} from {who}, which holds the "
+                f"lock with token {holder.token}"
+            )
+        if self._lease_timer is not None:
+            self._lease_timer.cancel()
+            self._lease_timer = None
+        self._holder = None
+        self._grant_next()
+
+    def renew(self, owner: str, token: int) -> bool:
+        """Extend the lease of ``owner`` by ``lease`` seconds from now.
+
+        Returns False, and changes nothing, when ``owner`` does not hold the
+        lock under ``token`` (its lease expired or it released the lock).
+        """
+        holder = self._holder
+        if holder is None or holder.owner != owner or holder.token != token:
+            return False
+        holder.deadline = asyncio.get_running_loop().time() + self.lease
+        return True
+
+    def locked(self) -> bool:
+        return self._holder is not None
+
+    def stats(self) -> dict[str, Any]:
+        """Return the holder's description and token, and the waiter count."""
+        holder = self._holder
+        return {
+            "holder": None if holder is None else holder.who,
+            "token": None if holder is None else holder.token,
+            "waiters": sum(not w.future.done() for w in self._waiters),
+            "lease": self.lease,
+        }
+
+    def close(self) -> None:
+        """Fail waiting acquires and stop the lease timer; the lock was dropped."""
+        if self._lease_timer is not None:
+            self._lease_timer.cancel()
+        error = RuntimeError(f"{self.label} was dropped while this call waited")
+        for waiter in self._waiters:
+            if waiter.timer is not None:
+                waiter.timer.cancel()
+            if not waiter.future.done():
+                waiter.future.set_exception(error)
+        self._waiters.clear()
+        self._holder = None
+
+
+__all__ = ["DEFAULT_LEASE", "Grant", "LockState", "check_acquire_args"]
