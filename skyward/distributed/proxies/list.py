@@ -24,7 +24,8 @@ class ListProxy(CollectionProxy, MutableSequence[T]):
     (``pop``, ``remove``, ``sort``, ``+=``, slice assignment) are atomic with
     respect to other processes. Iteration and ``copy`` walk a snapshot one
     page per call, so items written after the first page was fetched are not
-    seen.
+    seen. ``list(proxy)`` asks for ``len`` first, one call more than
+    ``copy()``.
 
     Under eventual consistency the blind writes (``append``, ``extend``,
     ``+=``, ``*=``, ``insert``, ``reverse``, ``clear``) are sent without
