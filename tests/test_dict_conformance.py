@@ -16,8 +16,11 @@ from skyward.distributed.proxies import DictProxy
 from tests.conftest import open_collection
 
 mapping_tests = pytest.importorskip("test.mapping_tests")
-_BasicProtocol: Any = mapping_tests.BasicTestMappingProtocol
-_FullProtocol: Any = mapping_tests.TestMappingProtocol
+
+
+def _protocol(name: str) -> Any:
+    # Not bound to a module name, or pytest would collect the base classes.
+    return getattr(mapping_tests, name)
 
 
 class _OnHost:
@@ -37,7 +40,7 @@ class _OnHost:
 
 class TestBasicMappingProtocol(
     _OnHost,
-    _BasicProtocol,  # type: ignore[misc]  # the test package has no types
+    _protocol("BasicTestMappingProtocol"),  # type: ignore[misc]  # the test package has no types
 ):
     """Every test of ``BasicTestMappingProtocol`` applies and runs."""
 
@@ -50,7 +53,7 @@ def _excluded(reason: str) -> Any:
 
 class TestMappingProtocol(
     _OnHost,
-    _FullProtocol,  # type: ignore[misc]  # the test package has no types
+    _protocol("TestMappingProtocol"),  # type: ignore[misc]  # the test package has no types
 ):
     """``TestMappingProtocol`` less the tests that assume a local dict."""
 
