@@ -139,6 +139,8 @@ class DictProxy(CollectionProxy, MutableMapping[K, V]):
         """
         if not isinstance(other, Mapping):
             return NotImplemented
+        # NOTE: a mapping with a value that cannot be pickled raises
+        # TypeError here, where dict.__eq__ would compare it.
         if isinstance(other, DictProxy):
             if other._actor == self._actor:
                 return True
@@ -276,9 +278,8 @@ class DictProxy(CollectionProxy, MutableMapping[K, V]):
         result.update(self.copy().items())
         return result
 
-    # "|=" returns the proxy and accepts key-value pairs, while "|" returns a
-    # builtin dict and accepts mappings only, as with dict; mypy expects the
-    # two to agree.
+    # As with dict, "|=" returns the proxy and also accepts key-value pairs.
+    # mypy expects it to agree with "|", which returns a builtin dict.
     @overload  # type: ignore[misc]
     def __ior__(self, other: SupportsKeysAndGetItem[K, V], /) -> Self: ...
     @overload
