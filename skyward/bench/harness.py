@@ -101,6 +101,8 @@ class Row[C: Bench]:
     items_per_op: int = 1
     warmup: bool = False
     """Run every contender once, unmeasured, before the repetitions."""
+    latency: bool = False
+    """The median is a latency, so the table shows no rate for it."""
 
     @property
     def title(self) -> str:
@@ -250,8 +252,11 @@ def table_cells(results: Sequence[Result]) -> Iterator[tuple[str, ...]]:
         if result.unavailable is not None:
             yield (title, result.contender, "", "", "", result.unavailable)
             continue
-        rate = row.items_per_op / result.median
-        rate_unit = "items/s" if row.items_per_op > 1 else f"{row.unit}s/s"
+        rate = ""
+        if not row.latency:
+            per_second = format_rate(row.items_per_op / result.median)
+            unit = "items" if row.items_per_op > 1 else f"{row.unit}s"
+            rate = f"{per_second} {unit}/s"
         note = ""
         if result.rss_per_op is not None:
             note = f"RSS +{format_bytes(result.rss_per_op)} per {row.unit}"
@@ -259,7 +264,7 @@ def table_cells(results: Sequence[Result]) -> Iterator[tuple[str, ...]]:
             title,
             result.contender,
             f"{format_seconds(result.median)}/{row.unit}",
-            f"{format_rate(rate)} {rate_unit}",
+            rate,
             f"{result.ratio:.3g}",
             note,
         )

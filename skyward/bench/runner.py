@@ -15,7 +15,7 @@ from pathlib import Path
 
 import ray
 
-from . import keyvalue
+from . import coordination, keyvalue
 from .context import FULL, QUICK, Context, Settings
 from .harness import Result, Row, render_markdown, render_text, run_row
 from .services import local_ray
@@ -25,7 +25,7 @@ logger = logging.getLogger("skyward.bench")
 
 def all_rows(settings: Settings) -> list[Row[Context]]:
     """Return every row of a run, in the order the table lists them."""
-    return [*keyvalue.rows(settings)]
+    return [*keyvalue.rows(settings), *coordination.rows()]
 
 
 def row_names() -> list[str]:
