@@ -531,6 +531,27 @@ def test_typed_writes_check_values(
     assert len(d) == 0
 
 
+@pytest.mark.parametrize(
+    "write",
+    [
+        lambda d: d.__setitem__(["unhashable"], 1),
+        lambda d: d.__setitem__(1, 1),
+        lambda d: d.update({"a": 1, "b": "x"}),
+        lambda d: d.get_many(["a", ["unhashable"]]),
+    ],
+)
+def test_rejected_write_sends_nothing(
+    host: ActorHandle, write: Callable[[DictProxy[Any, Any]], object]
+) -> None:
+    d = open_collection(host, DictProxy, types=(str, int))
+
+    def attempt() -> None:
+        with pytest.raises(TypeError):
+            write(d)
+
+    assert costs(attempt) == 0
+
+
 def test_unpicklable_value_rejected(host: ActorHandle) -> None:
     d = open_collection(host, DictProxy)
     with pytest.raises(TypeError, match="cannot pickle"):
