@@ -5,8 +5,6 @@ from __future__ import annotations
 import asyncio
 import queue
 import threading
-import time
-from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -16,18 +14,10 @@ from ray.actor import ActorHandle
 from skyward.distributed.actors import QueueActor
 from skyward.distributed.endpoint import call_count
 from skyward.distributed.proxies import CounterProxy, QueueProxy
+from tests.conditions import wait_until
 from tests.conftest import open_collection
 
 MISSING = object()
-
-
-def wait_until(condition: Callable[[], bool], timeout: float = 30.0) -> None:
-    """Return once ``condition()`` holds; for states that send no event."""
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise TimeoutError("condition not met in time")
-        time.sleep(0.01)
 
 
 def test_queue_fifo(host: ActorHandle) -> None:
