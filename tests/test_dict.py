@@ -470,7 +470,7 @@ def test_eventual_writes_apply_in_order(host: ActorHandle) -> None:
     assert d.copy() == {"k": 99}
 
 
-def test_eventual_setitem_does_not_wait(host: ActorHandle) -> None:
+def test_flush_applies_eventual_writes(host: ActorHandle) -> None:
     d = open_collection(host, DictProxy, consistency="eventual")
     d["a"] = 1
     d.clear()
@@ -554,7 +554,7 @@ def test_rejected_write_sends_nothing(
 
 def test_unpicklable_value_rejected(host: ActorHandle) -> None:
     d = open_collection(host, DictProxy)
-    with pytest.raises(TypeError, match="cannot pickle"):
+    with pytest.raises(TypeError, match="cannot pickle .*_thread.lock"):
         d.update(a=1, lock=threading.Lock())
     assert len(d) == 0
 

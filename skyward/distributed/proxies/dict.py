@@ -352,11 +352,17 @@ class DictProxy(CollectionProxy, MutableMapping[K, V]):
         self._check_hashable(key, "key")
         return cast(V, await self._call_async("getitem", key))
 
-    async def get_async(self, key: K, default: _T | None = None) -> V | _T | None:
+    @overload
+    async def get_async(self, key: K, /) -> V | None: ...
+    @overload
+    async def get_async(self, key: K, default: V, /) -> V: ...
+    @overload
+    async def get_async(self, key: K, default: _T, /) -> V | _T: ...
+    async def get_async(self, key: K, default: object = None, /) -> object:
         """Await ``get``."""
         self._check_hashable(key, "key")
         value = await self._call_async("get", key)
-        return default if value is MISSING else cast(V, value)
+        return default if value is MISSING else value
 
     async def set_async(self, key: K, value: V) -> None:
         """Await ``self[key] = value``."""
@@ -393,7 +399,13 @@ class DictProxy(CollectionProxy, MutableMapping[K, V]):
         """Await ``copy``."""
         return dict(await self.items_async())
 
-    async def pop_async(self, key: K, default: object = _NO_DEFAULT) -> Any:
+    @overload
+    async def pop_async(self, key: K, /) -> V: ...
+    @overload
+    async def pop_async(self, key: K, default: V, /) -> V: ...
+    @overload
+    async def pop_async(self, key: K, default: _T, /) -> V | _T: ...
+    async def pop_async(self, key: K, default: object = _NO_DEFAULT, /) -> object:
         """Await ``pop``."""
         self._check_hashable(key, "key")
         if default is _NO_DEFAULT:
@@ -405,10 +417,16 @@ class DictProxy(CollectionProxy, MutableMapping[K, V]):
         """Await ``popitem``."""
         return cast(tuple[K, V], await self._call_async("popitem"))
 
-    async def setdefault_async(self, key: K, default: V | None = None) -> V | None:
+    @overload
+    async def setdefault_async(
+        self: DictProxy[K, _T | None], key: K, default: None = None, /
+    ) -> _T | None: ...
+    @overload
+    async def setdefault_async(self, key: K, default: V, /) -> V: ...
+    async def setdefault_async(self, key: K, default: Any = None, /) -> Any:
         """Await ``setdefault``."""
         self._check_item(key, default)
-        return cast(V | None, await self._call_async("setdefault", key, default))
+        return await self._call_async("setdefault", key, default)
 
     async def update_async(self, other: Any = (), /, **kwargs: V) -> None:
         """Await ``update``."""
@@ -439,13 +457,17 @@ class DictProxy(CollectionProxy, MutableMapping[K, V]):
         pairs = self._checked_pairs(items, {})
         await self._write_async("merge_many", pairs, fn)
 
+    @overload
+    async def compute_async(self, key: K, fn: Callable[[V | Missing], V]) -> V: ...
+    @overload
     async def compute_async(
         self, key: K, fn: Callable[[V | Missing], V | Missing]
-    ) -> V | Missing:
+    ) -> V | Missing: ...
+    async def compute_async(self, key: K, fn: Callable[[V | Missing], Any]) -> Any:
         """Await ``compute``."""
         self._check_hashable(key, "key")
         self._check_type(key, 0, "key")
-        return cast(V | Missing, await self._call_async("compute", key, fn))
+        return await self._call_async("compute", key, fn)
 
     # Checks made before anything is sent.
 
