@@ -306,8 +306,11 @@ class DictProxy(CollectionProxy, MutableMapping[K, V]):
         ``d.merge(word, 1, operator.add)`` counts words from many workers.
         It must be picklable (a lambda is). An exception raised by ``fn``
         reaches the caller with its type, and the key is left unchanged.
-        Cost: one call.
+        Unlike Java's ``Map.merge``, a ``None`` result is stored, not a
+        removal. Cost: one call.
         """
+        # NOTE: results of fn in merge, merge_many and compute are not
+        # checked against the type arguments: they are made on the host.
         self._check_item(key, value)
         return cast(V, self._call("merge", key, value, fn))
 
@@ -338,8 +341,6 @@ class DictProxy(CollectionProxy, MutableMapping[K, V]):
         respect to other calls. An exception raised by ``fn`` reaches the
         caller with its type, and the key is left unchanged. Cost: one call.
         """
-        # NOTE: values returned by fn are not checked against the type
-        # arguments, because they are computed on the host after the check.
         self._check_hashable(key, "key")
         self._check_type(key, 0, "key")
         return self._call("compute", key, fn)
