@@ -4,8 +4,9 @@ Arguments travel as one pickled ``bytes`` payload so that the host decodes
 them inside its own ordered code path: a payload that fails to decode fails
 that call alone instead of the Ray task that carries it. Large buffers
 (``nbytes`` or ``len`` of at least ``LARGE_VALUE_BYTES``) do not travel in the
-payload. The proxy stores them in the object store, owned by the host actor
-so that they outlive the writer, and the payload carries a reference.
+payload. The proxy stores them in the object store and the payload carries a
+reference. The host copies each such value into an object of its own, so that
+it outlives the writer.
 """
 
 from __future__ import annotations
@@ -67,7 +68,9 @@ class _ClientPickler(cloudpickle.Pickler):
             self.refs.append(obj.ref)
             return len(self.refs) - 1
         if self.owner is not None and _large_size(obj) >= LARGE_VALUE_BYTES:
-            self.refs.append(ray.put(obj, _owner=self.owner))
+            # Ray 2.56 removed ray.put's _owner argument, so the writer owns
+            # this object; the host takes its own copy (see _HostUnpickler).
+            self.refs.append(ray.put(obj))
             return len(self.refs) - 1
         return None
 
@@ -78,7 +81,9 @@ class _HostUnpickler(pickle.Unpickler):
         self.refs = refs
 
     def persistent_load(self, pid: Any) -> object:
-        return Stored(self.refs[pid])
+        # The value is in this node's object store already, so ray.get maps
+        # it without copying; ray.put copies it into an object the host owns.
+        return Stored(ray.put(ray.get(self.refs[pid])))
 
 
 class _ClientUnpickler(pickle.Unpickler):
