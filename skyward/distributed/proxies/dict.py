@@ -35,9 +35,9 @@ class DictProxy(CollectionProxy, MutableMapping[K, V]):
 
     It behaves like the builtin ``dict`` (insertion order, LIFO ``popitem``,
     ``KeyError`` with the key as its argument, ``None`` as an ordinary
-    value), and each method below makes one call to the host, so compound
-    methods such as ``setdefault``, ``pop`` and ``update`` are atomic with
-    respect to other processes. Because workers race, it adds atomic
+    value). Each method makes one call to the host (iteration one per page),
+    so compound methods such as ``setdefault``, ``pop`` and ``update`` are
+    atomic with respect to other processes. Because workers race, it adds atomic
     read-modify-write methods that run a picklable function on the host:
     ``merge``, ``merge_many`` and ``compute``.
 
