@@ -82,7 +82,7 @@ def task_owner() -> tuple[str, str]:
 
 
 class _Lease:
-    __slots__ = ("due", "endpoint", "owner", "period", "token")
+    __slots__ = ("due", "endpoint", "lost", "owner", "period", "token")
 
     def __init__(self, endpoint: Endpoint, owner: str, token: int, lease: float):
         self.endpoint = endpoint
@@ -90,6 +90,9 @@ class _Lease:
         self.token = token
         self.period = lease / RENEWALS_PER_LEASE
         self.due = time.monotonic() + self.period
+        # Set when a renewal found the lease expired. The token is kept so
+        # that release() can report the expiry instead of "unlocked".
+        self.lost = False
 
 
 class _Renewer:
@@ -111,10 +114,22 @@ class _Renewer:
                 self._thread.start()
             self._changed.notify()
 
-    def token(self, endpoint: Endpoint, owner: str) -> int | None:
+    def token(
+        self, endpoint: Endpoint, owner: str, *, lost: bool = False
+    ) -> int | None:
+        """Return the token ``owner`` holds, or None.
+
+        With ``lost`` a token whose lease a renewal found expired counts too.
+        """
         with self._changed:
             lease = self._leases.get((endpoint, owner))
-            return None if lease is None else lease.token
+            if lease is None or (lease.lost and not lost):
+                return None
+            return lease.token
+
+    def mark_lost(self, lease: _Lease) -> None:
+        with self._changed:
+            lease.lost = True
 
     def drop(self, endpoint: Endpoint, owner: str, token: int | None = None) -> None:
         """Forget the lease of ``owner``; only under ``token`` if one is given."""
@@ -127,11 +142,10 @@ class _Renewer:
         while True:
             with self._changed:
                 now = time.monotonic()
-                due = [lease for lease in self._leases.values() if lease.due <= now]
+                live = [lease for lease in self._leases.values() if not lease.lost]
+                due = [lease for lease in live if lease.due <= now]
                 if not due:
-                    wait = min(
-                        (lease.due for lease in self._leases.values()), default=None
-                    )
+                    wait = min((lease.due for lease in live), default=None)
                     self._changed.wait(None if wait is None else wait - now)
                     continue
                 for lease in due:
@@ -157,7 +171,7 @@ class _Renewer:
                 lease.endpoint.collection,
                 lease.token,
             )
-            self.drop(lease.endpoint, lease.owner, lease.token)
+            self.mark_lost(lease)
 
 
 _renewer = _Renewer()
@@ -250,7 +264,7 @@ class LockProxy(CollectionProxy):
         """
         owner, who = thread_owner()
         renewer = _current_renewer()
-        token = renewer.token(self._actor, owner)
+        token = renewer.token(self._actor, owner, lost=True)
         try:
             self._call("release", owner, who, token)
         finally:
@@ -308,7 +322,7 @@ class LockProxy(CollectionProxy):
         """Release the lock held by the running task. Cost: one call."""
         owner, who = task_owner()
         renewer = _current_renewer()
-        token = renewer.token(self._actor, owner)
+        token = renewer.token(self._actor, owner, lost=True)
         try:
             await self._call_async("release", owner, who, token)
         finally:
