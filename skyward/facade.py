@@ -200,6 +200,9 @@ def gather(*calls: PendingCall[Any]) -> PendingGroup[*tuple[Any, ...]]:
 class Compute[**P, R]:
     """A function marked with ``@sky.compute``; calling it runs nothing yet."""
 
+    __name__: str
+    __qualname__: str
+
     def __init__(self, fn: Callable[P, R]) -> None:
         self.fn = fn
         functools.update_wrapper(self, fn)

@@ -116,7 +116,7 @@ def test_error_in_broadcast(pool: SyncComputePool) -> None:
 
 def test_builtin_error_type(pool: SyncComputePool) -> None:
     with pytest.raises(TypeError):
-        double("x", "y") >> pool  # type: ignore[call-arg]
+        double("x", "y") >> pool  # type: ignore[arg-type, call-arg]
 
 
 def test_instance_info_outside_task() -> None:
