@@ -32,6 +32,8 @@ class Settings:
     """Sizes and repetition counts of one run."""
 
     repetitions: int
+    warmup: bool
+    """Run each contender of the rows that ask for it once before measuring."""
     reference_calls: int
     """Plain actor calls timed per repetition as each row's reference."""
     ops: int
@@ -48,6 +50,8 @@ class Settings:
     settle: float
     """Seconds the driver waits for the peer to block before it releases it."""
     worker_counts: tuple[int, ...]
+    start_delay: float
+    """Seconds from submitting the workers of a sample to their common start."""
     worker_ops: int
     """Counter increments per worker per sample."""
     word_batches: int
@@ -59,6 +63,7 @@ class Settings:
 
 FULL = Settings(
     repetitions=5,
+    warmup=True,
     reference_calls=300,
     ops=1_000,
     items=100_000,
@@ -68,6 +73,7 @@ FULL = Settings(
     wakeups=20,
     settle=0.05,
     worker_counts=(1, 2, 4),
+    start_delay=0.5,
     worker_ops=1_000,
     word_batches=50,
     batch_words=1_000,
@@ -76,6 +82,7 @@ FULL = Settings(
 
 QUICK = Settings(
     repetitions=1,
+    warmup=False,
     reference_calls=20,
     ops=30,
     items=2_000,
@@ -83,9 +90,10 @@ QUICK = Settings(
     actors=1,
     # Above the 1 MB from which skyward sends a value through the object store.
     array_bytes=2 * MB,
-    wakeups=2,
+    wakeups=1,
     settle=0.02,
     worker_counts=(1, 2, 4),
+    start_delay=0.2,
     worker_ops=30,
     word_batches=2,
     batch_words=200,
@@ -140,6 +148,11 @@ class Context:
     def repetitions(self) -> int:
         """Interleaved repetitions of each row."""
         return self.settings.repetitions
+
+    @property
+    def warmup(self) -> bool:
+        """Whether rows that ask for a warm-up run get one."""
+        return self.settings.warmup
 
     def reference(self) -> Sample:
         """Time synchronous calls of an idle plain Ray actor."""

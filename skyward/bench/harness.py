@@ -80,6 +80,9 @@ class Bench(Protocol):
     @property
     def repetitions(self) -> int: ...
 
+    @property
+    def warmup(self) -> bool: ...
+
     def reference(self) -> Sample:
         """Time plain Ray actor calls, the unit of every ratio."""
         ...
@@ -155,7 +158,7 @@ def run_row[C: Bench](row: Row[C], bench: C) -> list[Result]:
             return [Result(row, "every contender", math.nan, unavailable=unavailable)]
         live = {c.name: c for c in contenders if c.measure is not None}
         samples: dict[str, list[Sample]] = {name: [] for name in live}
-        if row.warmup:
+        if row.warmup and bench.warmup:
             for name, contender in live.items():
                 _attempt(row, name, contender, failures, None)
         for _ in range(bench.repetitions):
@@ -204,7 +207,7 @@ def _unavailable(exc: BaseException, limit: int = 100) -> str:
 
 # Formatting.
 
-HEADERS = ("Benchmark", "Contender", "Median", "Rate", "x actor call", "Note")
+HEADERS = ("Benchmark", "Contender", "Median", "Rate", "Ratio to actor call", "Note")
 
 
 def format_seconds(seconds: float) -> str:

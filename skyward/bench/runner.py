@@ -15,7 +15,7 @@ from pathlib import Path
 
 import ray
 
-from . import coordination, keyvalue
+from . import coordination, keyvalue, storage, workers
 from .context import FULL, QUICK, Context, Settings
 from .harness import Result, Row, render_markdown, render_text, run_row
 from .services import local_ray
@@ -25,7 +25,12 @@ logger = logging.getLogger("skyward.bench")
 
 def all_rows(settings: Settings) -> list[Row[Context]]:
     """Return every row of a run, in the order the table lists them."""
-    return [*keyvalue.rows(settings), *coordination.rows()]
+    return [
+        *keyvalue.rows(settings),
+        *coordination.rows(),
+        *storage.rows(settings),
+        *workers.rows(settings),
+    ]
 
 
 def row_names() -> list[str]:
