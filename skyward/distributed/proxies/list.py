@@ -419,7 +419,7 @@ class ListProxy(CollectionProxy, MutableSequence[T]):
 
     def _new_items(self, values: Iterable[Any]) -> list[Any]:
         """Read ``values`` into a list and type-check every item."""
-        return self._checked(list(values))
+        return self._checked(read_items(values))
 
     def _list_operand(self, other: object) -> list[Any] | None:
         if isinstance(other, ListProxy):
@@ -457,11 +457,23 @@ def _optional_index(value: object) -> int | None:
         return None
 
 
+def read_items(values: Iterable[Any]) -> list[Any]:
+    """Read ``values`` into a new list.
+
+    Unlike ``list(values)`` this never asks for a length: a proxy would
+    spend a call on it, and ``list`` raises MemoryError for an iterator
+    whose ``__length_hint__`` is huge.
+    """
+    if type(values) in (list, tuple):
+        return list(values)
+    return [item for item in values]
+
+
 async def snapshot_async(values: Iterable[Any]) -> list[Any]:
     """Read ``values`` into a list; await a list or set proxy page by page."""
     if isinstance(values, CollectionProxy) and values.KIND in _SNAPSHOT_KINDS:
         return await values._collect_async("items")
-    return list(values)
+    return read_items(values)
 
 
 __all__ = ["ListProxy"]

@@ -8,7 +8,7 @@ from typing import Any, Self, cast, override
 
 from ..types import T
 from .base import CollectionProxy
-from .list import snapshot_async
+from .list import read_items, snapshot_async
 
 
 class SetProxy(CollectionProxy, MutableSet[T]):
@@ -470,7 +470,7 @@ class SetProxy(CollectionProxy, MutableSet[T]):
         return operands
 
     def _frozen(self, other: Iterable[Any]) -> frozenset[Any]:
-        items = list(other)
+        items = read_items(other)
         try:
             return frozenset(items)
         except TypeError:
