@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import datetime
+import importlib.metadata
 import logging
 import os
 import platform
@@ -12,8 +13,6 @@ import time
 import warnings
 from collections.abc import Sequence
 from pathlib import Path
-
-import ray
 
 from . import coordination, keyvalue, storage, workers
 from .context import FULL, QUICK, Context, Settings
@@ -120,8 +119,8 @@ def _with_repetitions(settings: Settings, repetitions: int) -> Settings:
 
 def _versions() -> str:
     return (
-        f"{os.cpu_count()} cores ({platform.machine()}), "
-        f"Python {platform.python_version()}, Ray {ray.__version__}"
+        f"{len(os.sched_getaffinity(0))} cores ({platform.machine()}), "
+        f"Python {platform.python_version()}, Ray {importlib.metadata.version('ray')}"
     )
 
 

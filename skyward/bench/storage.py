@@ -105,9 +105,10 @@ def _create(ctx: Context) -> Iterator[list[Contender]]:
         server = ctx.redis
         assert not isinstance(server, str)
         prefix = ctx.name("created")
+        initial: Any = {"k": 0}
         return creations(
             count,
-            lambda i: RedisDict({"k": 0}, redis=client, key=f"{prefix}-{_next(i)}"),
+            lambda i: RedisDict(initial, redis=client, key=f"{prefix}-{_next(i)}"),
             lambda: [server.pid],
         )
 
