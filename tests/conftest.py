@@ -23,7 +23,11 @@ from skyward.distributed.proxies.base import CollectionProxy  # noqa: E402
 def ray_session() -> Iterator[None]:
     """Start one local Ray instance on the loopback address for all tests."""
     if not ray.is_initialized():
+        # "local" always starts a new instance. Without it, ray.init joins
+        # the instance named in /tmp/ray/ray_current_cluster, which another
+        # test session on this machine may have started.
         ray.init(
+            address="local",
             num_cpus=2,
             include_dashboard=False,
             log_to_driver=False,
