@@ -80,7 +80,7 @@ def instance_info() -> InstanceInfo:
 
 
 class _Worker:
-    """One pool worker process; runs one task at a time."""
+    """One pool worker process, which runs one task at a time."""
 
     def __init__(self, index: int, count: int, registry: DistributedRegistry) -> None:
         global _instance
@@ -114,9 +114,9 @@ _WorkerActor = ray.remote(num_cpus=0)(_Worker)
 class PendingCall[R]:
     """A call of a ``@sky.compute`` function that has not run yet.
 
-    ``call >> pool`` runs it on one worker and returns its result;
+    ``call >> pool`` runs it on one worker and returns its result.
     ``call @ pool`` runs it on every worker and returns the results in
-    worker order; ``call & other`` groups it with other calls.
+    worker order. ``call & other`` groups it with other calls.
     """
 
     __slots__ = ("args", "fn", "kwargs")
@@ -198,7 +198,7 @@ def gather(*calls: PendingCall[Any]) -> PendingGroup[*tuple[Any, ...]]:
 
 
 class Compute[**P, R]:
-    """A function marked with ``@sky.compute``; calling it runs nothing yet."""
+    """A function marked with ``@sky.compute``, whose calls run nothing yet."""
 
     __name__: str
     __qualname__: str
@@ -233,7 +233,7 @@ class SyncComputePool:
     Use it as a context manager (``with sky.pool(nodes=2) as pool:``) or a
     decorator (``@sky.pool(nodes=2)``). Inside it, ``sky.dict("x")`` and the
     other factories open the pool's collections, in the driver and in every
-    task. Closing the pool kills its workers and drops its collections; it
+    task. Closing the pool kills its workers and drops its collections. It
     shuts Ray down only if the pool started it.
     """
 
@@ -382,14 +382,14 @@ class SyncComputePool:
         """Run ``call`` on the next worker (round robin) and return its result.
 
         Raises:
-            Exception: what the function raised, with its original type; the
+            Exception: what the function raised, with its original type. The
                 remote traceback is chained as its cause.
         """
         ref = self._submit(self._take_worker(), call)
         return _get(ref)  # type: ignore[no-any-return]
 
     def broadcast[R](self, call: PendingCall[R]) -> builtins.list[R]:
-        """Run ``call`` once on every worker; return the results in worker order."""
+        """Run ``call`` once on every worker and return the results in order."""
         workers = self._open_workers()
         refs = [self._submit(worker, call) for worker in workers]
         return _get(refs)  # type: ignore[no-any-return]
@@ -540,10 +540,10 @@ def pool(
         namespace: The Ray namespace of the driver, when the pool starts or
             joins Ray.
         scope: The prefix of the pool's collection names in Ray. Two pools
-            with the same scope share collections; the default is new and
+            with the same scope share collections. The default is new and
             random, so pools never share by accident.
 
-    Use the result as a context manager or as a decorator; it opens when
+    Use the result as a context manager or as a decorator. It opens when
     entered and closes (dropping its collections) on exit.
     """
     if callable(nodes):

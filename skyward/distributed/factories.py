@@ -59,14 +59,14 @@ def _take_types() -> tuple[Any, ...] | None:
 class dict(DictProxy[K, V]):
     """A dict shared by the driver and every worker of the active pool.
 
-    ``sky.dict("name")`` gets or creates the dict ``name``;
+    ``sky.dict("name")`` gets or creates the dict ``name``.
     ``sky.dict[str, int]("name")`` also checks every key and value against
-    the type arguments, and the pool records them with the dict.
+    the type arguments, which the pool records with the dict.
 
     Args:
         name: The dict's name, unique among the pool's dicts.
         consistency: ``"eventual"`` (the default) sends writes without
-            waiting for them; ``"strong"`` waits for every write.
+            waiting for them, and ``"strong"`` waits for every write.
         isolated: Keep the dict in a Ray actor of its own instead of a
             shared host, for a dict busy enough to need its own process.
 
@@ -97,7 +97,7 @@ class dict(DictProxy[K, V]):
 class list(ListProxy[T]):
     """A list shared by the driver and every worker of the active pool.
 
-    ``sky.list("name")`` gets or creates the list ``name``;
+    ``sky.list("name")`` gets or creates the list ``name``, and
     ``sky.list[int]("name")`` also checks every item against ``int``.
     ``consistency`` and ``isolated`` are as for ``sky.dict``.
 
@@ -128,7 +128,7 @@ class list(ListProxy[T]):
 class set(SetProxy[T]):
     """A set shared by the driver and every worker of the active pool.
 
-    ``sky.set("name")`` gets or creates the set ``name``;
+    ``sky.set("name")`` gets or creates the set ``name``, and
     ``sky.set[str]("name")`` also checks every element against ``str``.
     ``consistency`` and ``isolated`` are as for ``sky.dict``.
 
@@ -183,15 +183,15 @@ class counter(CounterProxy):
 class queue(QueueProxy[T]):
     """A FIFO queue shared by the driver and every worker of the pool.
 
-    ``sky.queue("name")`` gets or creates the queue ``name``;
+    ``sky.queue("name")`` gets or creates the queue ``name``, and
     ``sky.queue[str]("name")`` also checks every item against ``str``.
     Every call waits for the host (strong consistency), so items leave in
     the order they were put.
 
     Args:
         name: The queue's name, unique among the pool's queues.
-        maxsize: How many items the queue holds before ``put`` blocks;
-            0 means no limit. It must match when the queue already exists.
+        maxsize: How many items the queue holds before ``put`` blocks,
+            or 0 for no limit. It must match when the queue already exists.
         isolated: Keep the queue in a Ray actor of its own.
 
     Raises:
@@ -244,8 +244,9 @@ class lock(LockProxy):
     Args:
         name: The lock's name, unique among the pool's locks.
         lease: Seconds after which the host takes the lock back from a
-            holder that did not release it (a crashed worker); None keeps
-            it until released. It must match when the lock already exists.
+            holder that did not release it (a crashed worker). With None
+            the holder keeps it until it releases it. It must match when
+            the lock already exists.
         isolated: Keep the lock in a Ray actor of its own.
 
     Raises:

@@ -1,11 +1,11 @@
 """Get-or-create of named collections, and which host actor keeps each one.
 
 A registry belongs to a *scope* (one per pool). Its collections live in host
-actors named ``skyward:{scope}:host:{i}``; the host of a collection is a
+actors named ``skyward:{scope}:host:{i}``. The host of a collection is a
 stable hash of ``"{kind}:{name}"`` modulo the scope's host count, so every
-process finds it without asking anyone. A collection opened with
-``isolated=True`` gets an actor of its own, ``skyward:{scope}:own:{key}``,
-and its hashed host records where it went.
+process finds it without a lookup. A collection opened with ``isolated=True``
+gets an actor of its own, ``skyward:{scope}:own:{key}``, and its hashed host
+records that actor's name.
 """
 
 from __future__ import annotations
@@ -62,16 +62,17 @@ class DistributedRegistry:
 
     Args:
         scope: The namespace of the collection names. Two registries with
-            the same scope reach the same collections; the default is a new
+            the same scope reach the same collections. The default is a new
             random scope.
         hosts: How many host actors share the scope's collections. The
             default is the number of alive Ray nodes when the first
             collection opens. Every process of a scope must use the same
             count, which pickling the registry preserves.
 
-    Opening a collection costs one call to its host (two for a collection
-    in its own actor); the first collection on each host also looks up or
-    creates the host actor. Registries pickle by scope and host count.
+    Opening a collection costs one call to its host, or two for a
+    collection in its own actor. The first collection on each host also
+    looks up or creates the host actor. Registries pickle by scope and host
+    count.
     """
 
     def __init__(self, scope: str | None = None, *, hosts: int | None = None) -> None:
@@ -105,7 +106,7 @@ class DistributedRegistry:
     ) -> DictProxy[Any, Any]:
         """Get or create the dict ``name``.
 
-        Cost: one call (none for the host lookup once a host is known).
+        Cost: one call.
         """
         return self._proxy(DictProxy, name, consistency, types, {}, isolated)
 
@@ -158,7 +159,7 @@ class DistributedRegistry:
         types: tuple[Any] | None = None,
         isolated: bool = False,
     ) -> QueueProxy[Any]:
-        """Get or create the FIFO queue ``name``; ``maxsize`` 0 means unbounded.
+        """Get or create the FIFO queue ``name`` (``maxsize`` 0: unbounded).
 
         Cost: one call.
         """
@@ -179,7 +180,7 @@ class DistributedRegistry:
         """Get or create the lock ``name``.
 
         ``lease`` is how many seconds a holder keeps the lock before the host
-        releases it; None keeps it until released.
+        releases it. With None the holder keeps it until it releases it.
 
         Cost: one call.
         """
@@ -207,13 +208,13 @@ class DistributedRegistry:
         *,
         isolated: bool = False,
     ) -> Endpoint:
-        """Get or create collection ``name`` of ``kind``; return its endpoint.
+        """Get or create collection ``name`` of ``kind`` and return its endpoint.
 
         Raises:
             TypeError: ``name`` exists as another kind or with other types.
             ValueError: ``options`` conflict with the existing collection's.
-            RuntimeError: ``isolated`` was asked for a collection that already
-                lives in a shared host.
+            RuntimeError: ``isolated`` is requested for a collection that
+                already lives in a shared host.
 
         Cost: one call; two, plus creating an actor, for a collection that
         lives in an actor of its own.
@@ -306,7 +307,7 @@ class DistributedRegistry:
     def _call_host(
         self, index: int, key: str, op: str, *args: Any
     ) -> tuple[Endpoint, Any]:
-        """Run a host operation on host ``index``; retry once if it died."""
+        """Run a host operation on host ``index``, again once if the host died."""
         endpoint = Endpoint(self._host(index), key)
         try:
             return endpoint, endpoint.call(op, *args)
