@@ -5,13 +5,13 @@ from __future__ import annotations
 import asyncio
 import threading
 from collections.abc import Callable, MutableSequence
-from typing import Any, NoReturn
+from typing import Any, NoReturn, assert_type
 
 import pytest
 import ray
 from ray.actor import ActorHandle
 
-from skyward.distributed.endpoint import call_count
+from skyward.distributed.endpoint import Endpoint, call_count
 from skyward.distributed.proxies import ListProxy
 from skyward.distributed.state.base import PAGE_SIZE
 from tests.conftest import open_collection
@@ -43,6 +43,14 @@ def rebuilt_on_host_fails() -> object:
 def test_list_is_mutable_sequence(host: ActorHandle) -> None:
     items = open_collection(host, ListProxy)
     assert isinstance(items, MutableSequence)
+
+
+def test_unparameterized_list_is_any(host: ActorHandle) -> None:
+    items = open_collection(host, ListProxy)
+    plain = ListProxy(Endpoint(host, items.name))
+    assert_type(plain, ListProxy[Any])
+    plain.append("anything")
+    assert items.copy() == ["anything"]
 
 
 def test_append_then_getitem(host: ActorHandle) -> None:

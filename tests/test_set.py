@@ -5,12 +5,12 @@ from __future__ import annotations
 import asyncio
 import threading
 from collections.abc import Callable, Iterable, MutableSet
-from typing import Any, NoReturn
+from typing import Any, NoReturn, assert_type
 
 import pytest
 from ray.actor import ActorHandle
 
-from skyward.distributed.endpoint import call_count
+from skyward.distributed.endpoint import Endpoint, call_count
 from skyward.distributed.proxies import SetProxy
 from skyward.distributed.state.base import PAGE_SIZE
 from tests.conftest import open_collection
@@ -42,6 +42,14 @@ def rebuilt_on_host_fails() -> object:
 def test_set_is_mutable_set(host: ActorHandle) -> None:
     members = open_collection(host, SetProxy)
     assert isinstance(members, MutableSet)
+
+
+def test_unparameterized_set_is_any(host: ActorHandle) -> None:
+    members = open_collection(host, SetProxy)
+    plain = SetProxy(Endpoint(host, members.name))
+    assert_type(plain, SetProxy[Any])
+    plain.add("anything")
+    assert members.copy() == {"anything"}
 
 
 def test_add_then_contains(host: ActorHandle) -> None:

@@ -62,21 +62,25 @@ class ListProxy(CollectionProxy, MutableSequence[T]):
         """
         return cast("T | list[T]", self._call("getitem", self._subscript(index)))
 
+    # Overridden because the mixin would fetch the items one call at a time.
     @override
     def __contains__(self, value: object) -> bool:
         """Return whether an item equals ``value``. Cost: one call."""
         return bool(self._call("contains", value))
 
+    # Overridden because the mixin would call __getitem__ once per item.
     @override
     def __iter__(self) -> Iterator[T]:
         """Iterate over a snapshot. Cost: one call per page."""
         return self._iterate("items")
 
+    # Overridden because the mixin would call __getitem__ once per item.
     @override
     def __reversed__(self) -> Iterator[T]:
         """Iterate over a snapshot, last item first. Cost: one call per page."""
         return self._iterate("reversed")
 
+    # Overridden because the mixin would fetch the items one call at a time.
     @override
     def index(
         self, value: Any, start: SupportsIndex = 0, stop: SupportsIndex = sys.maxsize
@@ -89,6 +93,7 @@ class ListProxy(CollectionProxy, MutableSequence[T]):
         stop = _slice_index(self, stop)
         return cast(int, self._call("index", value, start, stop))
 
+    # Overridden because the mixin would fetch the items one call at a time.
     @override
     def count(self, value: Any) -> int:
         """Return how many items equal ``value``. Cost: one call."""
@@ -197,12 +202,14 @@ class ListProxy(CollectionProxy, MutableSequence[T]):
         """
         self._call("delitem", self._subscript(index))
 
+    # Overridden because the mixin would call len, then insert.
     @override
     def append(self, value: T) -> None:
         """Append ``value``. Cost: one call; blind under eventual consistency."""
         self._check_type(value, 0, "item")
         self._write("append", value)
 
+    # Overridden because the mixin would append one item per call.
     @override
     def extend(self, values: Iterable[T]) -> None:
         """Append every item of ``values``.
@@ -217,6 +224,7 @@ class ListProxy(CollectionProxy, MutableSequence[T]):
             return
         self._write("extend", self._new_items(values))
 
+    # Overridden because the mixin would append one item per call.
     @override
     def __iadd__(self, values: Iterable[T]) -> Self:
         """Extend with ``values`` and return this proxy. Cost: as ``extend``."""
@@ -244,6 +252,7 @@ class ListProxy(CollectionProxy, MutableSequence[T]):
         self._check_type(value, 0, "item")
         self._write("insert", position, value)
 
+    # Overridden because the mixin's read and delete would be two calls, not atomic.
     @override
     def pop(self, index: SupportsIndex = -1) -> T:
         """Remove and return the item at ``index`` (the last by default).
@@ -253,6 +262,7 @@ class ListProxy(CollectionProxy, MutableSequence[T]):
         """
         return cast(T, self._call("pop", operator.index(index)))
 
+    # Overridden because the mixin's index and delete would be two calls, not atomic.
     @override
     def remove(self, value: T) -> None:
         """Remove the first item equal to ``value``.
@@ -261,11 +271,13 @@ class ListProxy(CollectionProxy, MutableSequence[T]):
         """
         self._call("remove", value)
 
+    # Overridden because the mixin would swap items two calls at a time.
     @override
     def reverse(self) -> None:
         """Reverse the items in place. Cost: one call; blind under eventual."""
         self._write("reverse")
 
+    # Overridden because the mixin would pop one item per call.
     @override
     def clear(self) -> None:
         """Remove every item. Cost: one call; blind under eventual consistency."""

@@ -61,30 +61,35 @@ class SetProxy(CollectionProxy, MutableSet[T]):
 
     # Comparisons, with any collections.abc.Set.
 
+    # Overridden because the mixin would iterate the set one page per call.
     @override
     def __eq__(self, other: object) -> bool:
         """Return whether ``other`` is a Set with the same members. Cost: one call."""
         result = self._compare("eq", other)
         return NotImplemented if result is None else result
 
+    # Overridden because the mixin would test membership one call per member.
     @override
     def __le__(self, other: AbstractSet[Any]) -> bool:
         """Return whether every member is in ``other``. Cost: one call."""
         result = self._compare("le", other)
         return NotImplemented if result is None else result
 
+    # Overridden because the mixin would test membership one call per member.
     @override
     def __lt__(self, other: AbstractSet[Any]) -> bool:
         """Return whether this is a proper subset of ``other``. Cost: one call."""
         result = self._compare("lt", other)
         return NotImplemented if result is None else result
 
+    # Overridden because the mixin would test membership one call per member.
     @override
     def __ge__(self, other: AbstractSet[Any]) -> bool:
         """Return whether every member of ``other`` is here. Cost: one call."""
         result = self._compare("ge", other)
         return NotImplemented if result is None else result
 
+    # Overridden because the mixin would test membership one call per member.
     @override
     def __gt__(self, other: AbstractSet[Any]) -> bool:
         """Return whether this is a proper superset of ``other``. Cost: one call."""
@@ -101,6 +106,7 @@ class SetProxy(CollectionProxy, MutableSet[T]):
         """Return whether every item of ``other`` is a member. Cost: one call."""
         return bool(self._call("compare", "ge", self._operand(other)))
 
+    # Overridden because the mixin would test membership one call per item.
     @override
     def isdisjoint(self, other: Iterable[Any]) -> bool:
         """Return whether no item of ``other`` is a member. Cost: one call."""
@@ -108,6 +114,7 @@ class SetProxy(CollectionProxy, MutableSet[T]):
 
     # Operators and the methods that build a new builtin set.
 
+    # Overridden because the mixin would test membership one call per item.
     @override
     def __and__(self, other: AbstractSet[Any]) -> set[T]:
         """Return the common members as a builtin set. Cost: one call."""
@@ -119,6 +126,7 @@ class SetProxy(CollectionProxy, MutableSet[T]):
         result = self._binary("intersection", other)
         return NotImplemented if result is None else result
 
+    # Overridden because the mixin would iterate the set one page per call.
     @override
     def __or__(self, other: AbstractSet[Any]) -> set[Any]:
         """Return the members of both as a builtin set. Cost: one call."""
@@ -130,6 +138,7 @@ class SetProxy(CollectionProxy, MutableSet[T]):
         result = self._binary("union", other)
         return NotImplemented if result is None else result
 
+    # Overridden because the mixin would test membership one call per item.
     @override
     def __sub__(self, other: AbstractSet[Any]) -> set[T]:
         """Return the members not in ``other`` as a builtin set. Cost: one call."""
@@ -141,6 +150,7 @@ class SetProxy(CollectionProxy, MutableSet[T]):
         result = self._binary("reverse_difference", other)
         return NotImplemented if result is None else result
 
+    # Overridden because the mixin would make several calls.
     @override
     def __xor__(self, other: AbstractSet[Any]) -> set[Any]:
         """Return the members in exactly one of the two. Cost: one call."""
@@ -199,6 +209,7 @@ class SetProxy(CollectionProxy, MutableSet[T]):
         """
         self._write("discard", self._lookup_key(value))
 
+    # Overridden because the mixin's test and discard would be two calls, not atomic.
     @override
     def remove(self, value: T) -> None:
         """Remove ``value``. Cost: one call. Raises KeyError if it is absent."""
@@ -210,6 +221,7 @@ class SetProxy(CollectionProxy, MutableSet[T]):
                 raise
             raise KeyError(value) from None
 
+    # Overridden because the mixin's iterate and discard would be two calls, not atomic.
     @override
     def pop(self) -> T:
         """Remove and return an arbitrary member.
@@ -218,6 +230,7 @@ class SetProxy(CollectionProxy, MutableSet[T]):
         """
         return cast(T, self._call("pop"))
 
+    # Overridden because the mixin would pop one member per call.
     @override
     def clear(self) -> None:
         """Remove every member. Cost: one call; blind under eventual consistency."""
@@ -261,6 +274,7 @@ class SetProxy(CollectionProxy, MutableSet[T]):
             return
         self._write("symmetric_difference_update", self._operand(other, new=True))
 
+    # Overridden because the mixin would add one member per call.
     @override
     def __ior__(self, other: AbstractSet[T]) -> Self:  # type: ignore[override]
         """Add the members of ``other`` and return this proxy. Cost: one call."""
@@ -269,6 +283,7 @@ class SetProxy(CollectionProxy, MutableSet[T]):
         self.update(other)
         return self
 
+    # Overridden because the mixin would discard one member per call.
     @override
     def __iand__(self, other: AbstractSet[Any]) -> Self:
         """Keep the members also in ``other``; return this proxy. Cost: one call."""
@@ -277,6 +292,7 @@ class SetProxy(CollectionProxy, MutableSet[T]):
         self.intersection_update(other)
         return self
 
+    # Overridden because the mixin would discard one member per call.
     @override
     def __isub__(self, other: AbstractSet[Any]) -> Self:
         """Remove the members of ``other``; return this proxy. Cost: one call."""
@@ -285,6 +301,7 @@ class SetProxy(CollectionProxy, MutableSet[T]):
         self.difference_update(other)
         return self
 
+    # Overridden because the mixin would add or discard one member per call.
     @override
     def __ixor__(self, other: AbstractSet[T]) -> Self:  # type: ignore[override]
         """Keep members in exactly one of the two; return this proxy. Cost: one call."""
