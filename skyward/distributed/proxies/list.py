@@ -23,9 +23,10 @@ class ListProxy(CollectionProxy, MutableSequence[T]):
     Every operation of ``list`` is one call to the host, so compound ones
     (``pop``, ``remove``, ``sort``, ``+=``, slice assignment) are atomic with
     respect to other processes. Iteration and ``copy`` walk a snapshot one
-    page per call, so items written after the first page was fetched are not
-    seen. ``list(proxy)`` asks for ``len`` first, one call more than
-    ``copy()``.
+    page per call, and the snapshot is taken when the first page is fetched.
+    ``list(proxy)`` calls ``len`` first, one call more than ``copy()``. An
+    operand that is another proxy (``extend(other)``, ``self == other``)
+    costs a snapshot of it first.
 
     Under eventual consistency the blind writes (``append``, ``extend``,
     ``+=``, ``*=``, ``insert``, ``reverse``, ``clear``) are sent without
@@ -33,10 +34,11 @@ class ListProxy(CollectionProxy, MutableSequence[T]):
     assignment and deletion, ``pop``, ``remove``, ``sort``) always wait.
     A process's writes are applied in the order it issued them.
 
-    Differences from ``list``: slices, ``+`` and ``*`` return builtin lists;
-    ``repr`` names the collection instead of listing the items; an iterator
-    never sees items appended after its snapshot was taken; ``sort``
-    pickles its key function and runs it on the host.
+    Differences from ``list``: slices, ``+`` and ``*`` return builtin
+    lists. ``repr`` names the collection instead of listing the items. An
+    iterator never sees items appended after its snapshot was taken.
+    ``sort`` pickles its key function and runs it on the host. Items read
+    back are copies, so ``proxy[0] is proxy[0]`` is false for objects.
     """
 
     KIND = "list"
@@ -472,9 +474,9 @@ def _optional_index(value: object) -> int | None:
 def read_items(values: Iterable[Any]) -> list[Any]:
     """Read ``values`` into a new list.
 
-    Unlike ``list(values)`` this never asks for a length: a proxy would
-    spend a call on it, and ``list`` raises MemoryError for an iterator
-    whose ``__length_hint__`` is huge.
+    Unlike ``list(values)`` this never calls ``len`` or
+    ``__length_hint__``, because a proxy would spend a call on ``len`` and
+    ``list`` raises MemoryError for an iterator with a huge length hint.
     """
     if type(values) in (list, tuple):
         return list(values)

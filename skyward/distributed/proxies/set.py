@@ -26,11 +26,12 @@ class SetProxy(CollectionProxy, MutableSet[T]):
     and ``add_new`` always wait. A process's writes are applied in the
     order it issued them.
 
-    As for ``set``, a set used as a member to look up, remove or discard
-    is looked up as the equal frozenset; this holds for a SetProxy too,
-    which costs a snapshot of that proxy. Operators accept any
-    ``collections.abc.Set`` on the other side (``set`` accepts only sets
-    and frozensets); named methods accept any iterables.
+    As ``set`` does, the proxy looks up a set argument of ``in``,
+    ``remove`` and ``discard`` as the equal frozenset. It does the same for
+    a SetProxy argument, at the cost of a snapshot of that proxy. Operators
+    accept any ``collections.abc.Set`` as the other operand, where ``set``
+    accepts only sets and frozensets. Named methods accept any iterables,
+    and an operand that is another proxy costs a snapshot of it first.
     """
 
     KIND = "set"

@@ -82,9 +82,8 @@ class ListState(CollectionState):
         return value in self.items
 
     def index(self, value: Any, start: int = 0, stop: int = sys.maxsize) -> int:
-        # Search with the builtin so that start and stop clamp as they do for
-        # list.index; a ValueError raised by an item's __eq__ is relabelled
-        # too, which the builtin would not do.
+        # The builtin clamps start and stop as list.index does. A ValueError
+        # raised by an item's __eq__ gets this message too, unlike the builtin.
         try:
             return self.items.index(value, start, stop)
         except ValueError:
@@ -155,12 +154,12 @@ class ListState(CollectionState):
 
     # Helpers.
 
-    def _position(self, index: int, what: str) -> int:
+    def _position(self, index: int, role: str) -> int:
         length = len(self.items)
         position = index + length if index < 0 else index
         if not 0 <= position < length:
             raise IndexError(
-                f"{self.label}: {what} {index} out of range for length {length}"
+                f"{self.label}: {role} {index} out of range for length {length}"
             )
         return position
 
@@ -168,5 +167,6 @@ class ListState(CollectionState):
         try:
             return op(self.items, index, *args)
         except ValueError as exc:
-            # Extended slices of the wrong size and a zero step.
+            # Raised for a zero step and for an extended slice whose new items
+            # differ in number from the items they replace.
             raise ValueError(f"{self.label}: {exc}") from None
