@@ -337,6 +337,12 @@ class DistributedRegistry:
 
         Opening a collection afterwards creates it again, empty. Proxies
         opened before no longer work.
+
+        NOTE: host actors are detached, so they outlive a driver that exits
+        without closing its pool. ``DistributedRegistry(scope).cleanup()``
+        removes them later.
+
+        Cost: one query to Ray's control store and one kill per actor.
         """
         names = self.actor_names()
         for actor_name in names:
