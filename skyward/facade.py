@@ -36,7 +36,12 @@ from .distributed.proxies import (
     QueueProxy,
     SetProxy,
 )
-from .distributed.registry import DistributedRegistry, _set_process_registry
+from .distributed.registry import (
+    DistributedRegistry,
+    _set_process_registry,
+    alive_nodes,
+    on_node,
+)
 from .distributed.types import Consistency
 
 if TYPE_CHECKING:
@@ -284,8 +289,11 @@ class SyncComputePool:
         self._start_ray()
         try:
             registry = DistributedRegistry(self.scope)
+            # Worker i prefers alive node i modulo the node count. Ray's SPREAD
+            # strategy left both workers of a new two-node cluster on one node.
+            nodes = alive_nodes()
             self._workers = [
-                _WorkerActor.options(scheduling_strategy="SPREAD").remote(
+                _WorkerActor.options(scheduling_strategy=on_node(nodes, index)).remote(
                     index, self.nodes, registry
                 )
                 for index in range(self.nodes)
@@ -530,9 +538,10 @@ def pool(
     """Return a pool of ``nodes`` worker processes on Ray.
 
     Args:
-        nodes: How many worker processes to start. They are spread over the
-            cluster's machines and reserve no CPU, so a small machine can
-            run more workers than it has cores.
+        nodes: How many worker processes to start. Worker i prefers the
+            cluster's alive node i modulo the node count. Workers reserve
+            no CPU, so a small machine can run more workers than it has
+            cores.
         address: The Ray cluster to join (``"host:port"``). Without it the
             ``RAY_ADDRESS`` environment variable is used, and without that
             the pool starts a local Ray instance. A Ray instance that is

@@ -53,8 +53,20 @@ def type_key(types: tuple[Any, ...] | None) -> str | None:
     return "[" + ", ".join(type_name(t) for t in types) + "]"
 
 
-def _alive_nodes() -> builtins.list[str]:
+def alive_nodes() -> builtins.list[str]:
+    """Return the ids of the Ray cluster's alive nodes, sorted."""
     return sorted(node["NodeID"] for node in ray.nodes() if node["Alive"])
+
+
+def on_node(nodes: builtins.list[str], index: int) -> Any:
+    """Return a scheduling strategy that prefers node ``index`` (round robin).
+
+    The affinity is soft: if that node has no room, Ray places the actor
+    elsewhere. Without known nodes Ray's SPREAD strategy is used instead.
+    """
+    if not nodes:
+        return "SPREAD"
+    return NodeAffinitySchedulingStrategy(nodes[index % len(nodes)], soft=True)
 
 
 class DistributedRegistry:
@@ -264,7 +276,7 @@ class DistributedRegistry:
 
     def _resolve_host_count(self) -> int:
         if self._host_count is None:
-            self._host_count = max(len(_alive_nodes()), 1)
+            self._host_count = max(len(alive_nodes()), 1)
         return self._host_count
 
     def _host(self, index: int) -> ActorHandle:
@@ -276,18 +288,15 @@ class DistributedRegistry:
 
     def _start_host(self, index: int) -> ActorHandle:
         name = self.host_name(index)
-        nodes = _alive_nodes()
+        nodes = alive_nodes()
         node = nodes[index % len(nodes)] if nodes else None
         options: builtins.dict[str, Any] = {
             "name": name,
             "namespace": NAMESPACE,
             "get_if_exists": True,
             "lifetime": "detached",
+            "scheduling_strategy": on_node(nodes, index),
         }
-        if node is not None:
-            options["scheduling_strategy"] = NodeAffinitySchedulingStrategy(
-                node, soft=True
-            )
         # get_if_exists makes creation atomic: processes racing on one name
         # all receive the single actor that GCS registered under it.
         handle = HostActor.options(**options).remote()
@@ -418,5 +427,7 @@ def _set_process_registry(registry: DistributedRegistry | None) -> None:
 __all__ = [
     "NAMESPACE",
     "DistributedRegistry",
+    "alive_nodes",
+    "on_node",
     "type_key",
 ]
