@@ -3,16 +3,17 @@
 Arguments travel as one pickled ``bytes`` payload so that the host decodes
 them inside its own ordered code path: a payload that fails to decode fails
 that call alone instead of the Ray task that carries it. Large buffers
-(``nbytes`` or ``len`` of at least ``LARGE_VALUE_BYTES``) do not travel in the
-payload. The proxy stores them in the object store and the payload carries a
-reference. The host copies each such value into an object of its own, so that
-it outlives the writer.
+(numpy arrays, ``bytearray`` and ``memoryview`` with ``nbytes`` or ``len`` of
+at least ``LARGE_VALUE_BYTES``) do not travel in the payload. The proxy stores
+them in the object store and the payload carries a reference. The host copies
+each such value into an object of its own, so that it outlives the writer.
 """
 
 from __future__ import annotations
 
 import io
 import pickle
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import ray
@@ -48,7 +49,9 @@ class Stored:
 
 
 def _large_size(obj: object) -> int:
-    if isinstance(obj, (bytes, bytearray, memoryview)):
+    # bytes are left out: they are hashable, so they may be dict keys or set
+    # members, which the host must compare by content, not by reference.
+    if isinstance(obj, (bytearray, memoryview)):
         return len(obj)
     nbytes = getattr(type(obj), "nbytes", None)
     if nbytes is not None and type(obj).__module__.startswith("numpy"):
@@ -95,6 +98,38 @@ class _ClientUnpickler(pickle.Unpickler):
         return ray.get(self.refs[pid])
 
 
+class OnValues:
+    """A function for the host to call with large values fetched, not ``Stored``.
+
+    Functions sent with a call (``merge``, ``compute``) are written for the
+    values they combine, so each ``Stored`` argument is fetched first, as a
+    writable copy so that the function may change it in place. A large
+    result is kept in the object store like a large value a client writes.
+    """
+
+    __slots__ = ("fn",)
+
+    def __init__(self, fn: Callable[..., Any]) -> None:
+        self.fn = fn
+
+    def __call__(self, *args: Any) -> Any:
+        result = self.fn(*(_fetched(arg) for arg in args))
+        if _large_size(result) >= LARGE_VALUE_BYTES:
+            return Stored(ray.put(result))
+        return result
+
+
+def _fetched(value: Any) -> Any:
+    if not isinstance(value, Stored):
+        return value
+    fetched = ray.get(value.ref)
+    flags = getattr(fetched, "flags", None)
+    if flags is not None and not flags.writeable:
+        # ray.get maps a numpy array read-only from the object store.
+        return fetched.copy()
+    return fetched
+
+
 type Encoded = tuple[bytes, list[ray.ObjectRef[Any]]]
 
 
@@ -135,6 +170,7 @@ def _short(obj: object, limit: int = 200) -> str:
 __all__ = [
     "LARGE_VALUE_BYTES",
     "Encoded",
+    "OnValues",
     "Stored",
     "decode_on_client",
     "decode_on_host",

@@ -27,6 +27,9 @@ logger = logging.getLogger("skyward")
 MAX_CONCURRENT_CALLS = 10_000
 """Calls one host runs at once, waiting ones included (Ray's max_concurrency)."""
 
+MAX_NOTED_FAILURES = 10
+"""Later failed unwaited writes that the first deferred error lists in notes."""
+
 type Reply = tuple[bool, bytes, list[ray.ObjectRef[Any]]]
 """``(ok, payload, refs)``: the encoded result, or the encoded exception."""
 
@@ -162,12 +165,31 @@ class CollectionHost:
     ) -> Reply:
         if blind:
             logger.debug("unwaited call on %r from %s failed: %r", name, client, exc)
-            self._deferred.setdefault((client, name), exc)
+            earlier = self._deferred.setdefault((client, name), exc)
+            if earlier is not exc:
+                self._note_later_failure(earlier, name, exc)
         try:
             data, refs = encode(exc)
         except TypeError:
             data, refs = encode(RuntimeError(f"{type(exc).__name__}: {exc}"))
         return False, data, refs
+
+    @staticmethod
+    def _note_later_failure(
+        earlier: BaseException, name: str, exc: BaseException
+    ) -> None:
+        # Only the first error is raised, so it names the later ones.
+        noted = len(getattr(earlier, "__notes__", ()))
+        if noted < MAX_NOTED_FAILURES:
+            earlier.add_note(
+                f"A later unwaited write to {name!r} failed too: "
+                f"{type(exc).__name__}: {exc}"
+            )
+        elif noted == MAX_NOTED_FAILURES:
+            earlier.add_note(
+                f"More unwaited writes to {name!r} failed; only the first "
+                f"{MAX_NOTED_FAILURES} are listed."
+            )
 
     # Host-level operations.
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, ClassVar, Self
 
-from typeguard import TypeCheckError, check_type
+from typeguard import CollectionCheckStrategy, TypeCheckError, check_type
 
 from ..endpoint import Endpoint
 from ..types import Consistency
@@ -142,7 +142,12 @@ class CollectionProxy:
             return
         expected = self._types[index]
         try:
-            check_type(value, expected)
+            # typeguard checks only the first item of a collection by default.
+            check_type(
+                value,
+                expected,
+                collection_check_strategy=CollectionCheckStrategy.ALL_ITEMS,
+            )
         except TypeCheckError as exc:
             raise TypeError(
                 f"{self.label}: {role} {short_repr(value)} is not of type "

@@ -15,9 +15,10 @@ from collections.abc import (
 from collections.abc import Set as AbstractSet
 from typing import TYPE_CHECKING, Any, Self, TypeVar, cast, overload, override
 
+from ..codec import OnValues
 from ..state.dict import MISSING, Missing
 from ..types import K, V
-from .base import CollectionProxy
+from .base import CollectionProxy, short_repr
 
 if TYPE_CHECKING:
     from _typeshed import SupportsKeysAndGetItem
@@ -50,9 +51,11 @@ class DictProxy(CollectionProxy, MutableMapping[K, V]):
     read every value with a call of its own, because ``dict`` does so for
     any mapping that is not a builtin dict: use ``copy()`` instead.
 
-    Large values are stored in Ray's object store and compared there by
-    reference, so ``==``, ``in values()`` and ``in items()`` treat two equal
-    large arrays or byte strings stored separately as different.
+    Large numpy arrays and bytearrays are stored in Ray's object store and
+    compared there by reference, so ``==``, ``in values()`` and ``in items()``
+    treat two equal ones stored separately as different. ``merge`` and
+    ``compute`` pass them to their function as writable arrays. ``bytes``
+    stay in the host's memory and compare by content, as keys must.
     """
 
     KIND = "dict"
@@ -312,7 +315,7 @@ class DictProxy(CollectionProxy, MutableMapping[K, V]):
         # NOTE: results of fn in merge, merge_many and compute are not
         # checked against the type arguments: they are made on the host.
         self._check_item(key, value)
-        return cast(V, self._call("merge", key, value, fn))
+        return cast(V, self._call("merge", key, value, OnValues(fn)))
 
     def merge_many(
         self,
@@ -325,7 +328,7 @@ class DictProxy(CollectionProxy, MutableMapping[K, V]):
         Cost: one call, not waited for under eventual consistency (then an
         error of ``fn`` raises on the next waiting call or ``flush``).
         """
-        self._write("merge_many", self._checked_pairs(items, {}), fn)
+        self._write("merge_many", self._checked_pairs(items, {}), OnValues(fn))
 
     @overload
     def compute(self, key: K, fn: Callable[[V | Missing], V]) -> V: ...
@@ -343,7 +346,7 @@ class DictProxy(CollectionProxy, MutableMapping[K, V]):
         """
         self._check_hashable(key, "key")
         self._check_type(key, 0, "key")
-        return self._call("compute", key, fn)
+        return self._call("compute", key, OnValues(fn))
 
     # Async forms. Each awaits the host without blocking the event loop;
     # blind writes are still not waited for under eventual consistency.
@@ -431,8 +434,7 @@ class DictProxy(CollectionProxy, MutableMapping[K, V]):
 
     async def update_async(self, other: Any = (), /, **kwargs: V) -> None:
         """Await ``update``."""
-        if isinstance(other, DictProxy):
-            other = await other.items_async()
+        other = await _read_pairs_async(other)
         await self._write_async("update", self._checked_pairs(other, kwargs))
 
     async def clear_async(self) -> None:
@@ -441,13 +443,13 @@ class DictProxy(CollectionProxy, MutableMapping[K, V]):
 
     async def get_many_async(self, keys: Iterable[K]) -> dict[K, V]:
         """Await ``get_many``."""
-        keys = self._checked_keys(keys)
+        keys = self._checked_keys(await _read_keys_async(keys))
         return cast(dict[K, V], await self._call_async("get_many", keys))
 
     async def merge_async(self, key: K, value: V, fn: Callable[[V, V], V]) -> V:
         """Await ``merge``."""
         self._check_item(key, value)
-        return cast(V, await self._call_async("merge", key, value, fn))
+        return cast(V, await self._call_async("merge", key, value, OnValues(fn)))
 
     async def merge_many_async(
         self,
@@ -455,8 +457,8 @@ class DictProxy(CollectionProxy, MutableMapping[K, V]):
         fn: Callable[[V, V], V],
     ) -> None:
         """Await ``merge_many``."""
-        pairs = self._checked_pairs(items, {})
-        await self._write_async("merge_many", pairs, fn)
+        pairs = self._checked_pairs(await _read_pairs_async(items), {})
+        await self._write_async("merge_many", pairs, OnValues(fn))
 
     @overload
     async def compute_async(self, key: K, fn: Callable[[V | Missing], V]) -> V: ...
@@ -468,7 +470,7 @@ class DictProxy(CollectionProxy, MutableMapping[K, V]):
         """Await ``compute``."""
         self._check_hashable(key, "key")
         self._check_type(key, 0, "key")
-        return await self._call_async("compute", key, fn)
+        return await self._call_async("compute", key, OnValues(fn))
 
     # Checks made before anything is sent.
 
@@ -476,6 +478,13 @@ class DictProxy(CollectionProxy, MutableMapping[K, V]):
         self._check_hashable(key, "key")
         self._check_type(key, 0, "key")
         self._check_type(value, 1, "value")
+        if value is MISSING:
+            # get and pop return MISSING for an absent key, so a stored
+            # MISSING would read as absent.
+            raise TypeError(
+                f"{self.label}: MISSING marks a key without a value and cannot "
+                f"be stored under key {short_repr(key)}"
+            )
 
     def _checked_keys(self, keys: Iterable[K]) -> list[K]:
         keys = list(keys)
@@ -765,6 +774,28 @@ class DictValuesView(ValuesView[V]):
         Overridden: the mixin fetches each value with a call of its own.
         """
         return cast(Iterator[V], self._mapping._iterate("values"))
+
+
+# Iterating a proxy or its view waits for the host in blocking calls, so the
+# async forms read such an argument with the awaiting forms first.
+
+
+async def _read_pairs_async(source: Any) -> Any:
+    """Return the items of a proxy or items view as a list, else ``source``."""
+    if isinstance(source, DictProxy):
+        return await source.items_async()
+    if isinstance(source, DictItemsView):
+        return await source._mapping.items_async()
+    return source
+
+
+async def _read_keys_async(source: Any) -> Any:
+    """Return the keys of a proxy or keys view as a list, else ``source``."""
+    if isinstance(source, DictProxy):
+        return await source.keys_async()
+    if isinstance(source, DictKeysView):
+        return await source._mapping.keys_async()
+    return source
 
 
 __all__ = [
