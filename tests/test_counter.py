@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
+import numpy as np
 import pytest
 from ray.actor import ActorHandle
 
@@ -61,3 +62,23 @@ def test_increment_async(host: ActorHandle) -> None:
         return await counter.increment_async(2), await counter.value_async()
 
     assert asyncio.run(run()) == (2, 2)
+
+
+def test_increment_accepts_numpy_int(host: ActorHandle) -> None:
+    counter = open_collection(host, CounterProxy)
+    counter.increment(np.int64(3))  # type: ignore[arg-type]
+    assert counter.value == 3
+
+
+def test_increment_rejects_bool(host: ActorHandle) -> None:
+    counter = open_collection(host, CounterProxy)
+    with pytest.raises(TypeError, match="sky.counter"):
+        counter.increment(True)
+    assert counter.value == 0
+
+
+def test_compare_and_set_rejects_str(host: ActorHandle) -> None:
+    counter = open_collection(host, CounterProxy)
+    with pytest.raises(TypeError, match="'0'"):
+        counter.compare_and_set("0", 5)  # type: ignore[arg-type]
+    assert counter.value == 0

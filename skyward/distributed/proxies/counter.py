@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import operator
 from typing import cast
 
 from .base import CollectionProxy
@@ -37,7 +38,12 @@ class CounterProxy(CollectionProxy):
 
     def compare_and_set(self, expected: int, new: int) -> bool:
         """Set ``new`` if the value is ``expected``; return whether it did."""
-        return cast(bool, self._call("compare_and_set", expected, _checked(self, new)))
+        return cast(
+            bool,
+            self._call(
+                "compare_and_set", _checked(self, expected), _checked(self, new)
+            ),
+        )
 
     def __int__(self) -> int:
         return self.value
@@ -74,16 +80,22 @@ class CounterProxy(CollectionProxy):
         """Await ``compare_and_set``."""
         return cast(
             bool,
-            await self._call_async("compare_and_set", expected, _checked(self, new)),
+            await self._call_async(
+                "compare_and_set", _checked(self, expected), _checked(self, new)
+            ),
         )
 
 
 def _checked(proxy: CounterProxy, value: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise TypeError(
-            f"{proxy.label}: expected an int, not {type(value).__name__} {value!r}"
-        )
-    return value
+    """Return ``value`` as an int, accepting any ``__index__`` type but bool."""
+    if not isinstance(value, bool):
+        try:
+            return operator.index(value)
+        except TypeError:
+            pass
+    raise TypeError(
+        f"{proxy.label}: expected an int, not {type(value).__name__} {value!r}"
+    )
 
 
 __all__ = ["CounterProxy"]
