@@ -288,10 +288,10 @@ class SyncComputePool:
             raise RuntimeError("the pool is already open")
         self._start_ray()
         try:
-            registry = DistributedRegistry(self.scope)
             # Worker i prefers alive node i modulo the node count. Ray's SPREAD
             # strategy left both workers of a new two-node cluster on one node.
             nodes = alive_nodes()
+            registry = DistributedRegistry(self.scope, hosts=max(len(nodes), 1))
             self._workers = [
                 _WorkerActor.options(scheduling_strategy=on_node(nodes, index)).remote(
                     index, self.nodes, registry

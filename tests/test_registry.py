@@ -295,3 +295,9 @@ def test_cleanup_then_open_again(
 
 def test_repr_names_scope(registry: DistributedRegistry) -> None:
     assert registry.scope in repr(registry)
+
+
+def test_pickle_fixes_host_count() -> None:
+    alive = [node for node in ray.nodes() if node["Alive"]]
+    copy = pickle.loads(pickle.dumps(DistributedRegistry()))
+    assert copy._host_count == len(alive)

@@ -366,7 +366,10 @@ class DistributedRegistry:
     # Pickling and introspection.
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return (_restore, (self._scope, self._host_count))
+        # Fix the host count before the copy leaves: a process that counted
+        # the nodes later could count differently and look on the wrong host.
+        hosts = self.host_count if ray.is_initialized() else self._host_count
+        return (_restore, (self._scope, hosts))
 
     def __repr__(self) -> str:
         return f"DistributedRegistry(scope={self._scope!r}, hosts={self._host_count})"
