@@ -300,7 +300,9 @@ class DistributedRegistry:
         # get_if_exists makes creation atomic: processes racing on one name
         # all receive the single actor that GCS registered under it.
         handle = HostActor.options(**options).remote()
-        logger.info("opened host %s on node %s", name, node)
+        logger.info(
+            "using host %s (created if missing, on node %s if it has room)", name, node
+        )
         return handle
 
     def _own_actor(self, actor_name: str) -> ActorHandle:
@@ -310,7 +312,9 @@ class DistributedRegistry:
             get_if_exists=True,
             lifetime="detached",
         ).remote()
-        logger.info("opened actor %s for one collection", actor_name)
+        logger.info(
+            "using actor %s (created if missing) for one collection", actor_name
+        )
         return handle
 
     def _call_host(
