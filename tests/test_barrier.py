@@ -126,7 +126,7 @@ def test_barrier_async_tasks(host: ActorHandle) -> None:
     assert asyncio.run(body()) == [0, 1, 2]
 
 
-def test_barrier_seed_actor(ray_session: None) -> None:
+def test_barrier_in_own_actor(ray_session: None) -> None:
     actor = BarrierActor.remote(n=1)
     barrier = BarrierProxy(actor)
     assert barrier.wait() == 0

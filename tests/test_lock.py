@@ -190,7 +190,7 @@ def test_lock_async_release_by_other_task(host: ActorHandle) -> None:
     asyncio.run(body())
 
 
-def test_lock_seed_actor(ray_session: None) -> None:
+def test_lock_in_own_actor(ray_session: None) -> None:
     actor = LockActor.remote(lease=5.0)
     lock = LockProxy(actor)
     with lock:

@@ -171,7 +171,7 @@ def test_queue_async_forms(host: ActorHandle) -> None:
     assert asyncio.run(body()) == [True, 1, [2, 3], True, 0]
 
 
-def test_queue_seed_actor(ray_session: None) -> None:
+def test_queue_in_own_actor(ray_session: None) -> None:
     actor = QueueActor.remote(maxsize=1)
     q: QueueProxy[str] = QueueProxy(actor)
     q.put("a")

@@ -86,9 +86,9 @@ def test_queue_get_timeout_takes_nothing() -> None:
 def test_queue_cancelled_getter_skipped() -> None:
     async def body() -> None:
         state = QueueState("q")
-        gone = state.get()
-        assert isinstance(gone, asyncio.Future)
-        gone.cancel()
+        cancelled = state.get()
+        assert isinstance(cancelled, asyncio.Future)
+        cancelled.cancel()
         alive = state.get()
         state.put("x")
         assert (await settled(alive))[0] == ["x"]

@@ -196,8 +196,8 @@ class LockProxy(CollectionProxy):
 
     ``release`` by a caller that does not hold the lock raises RuntimeError
     naming the holder, and the lock stays held. ``threading.Lock`` lets any
-    thread release it; a distributed lock does not, because releasing another
-    process's lock is how two processes end up in the critical section.
+    thread release it. This lock does not, because releasing another
+    process's lock lets two processes into the critical section at once.
 
     Lease: the holder keeps the lock for ``lease`` seconds (an open option,
     10 s by default) after each renewal. A daemon thread in each process
@@ -213,7 +213,7 @@ class LockProxy(CollectionProxy):
 
     Waiters are served in arrival order. A waiter whose timeout expires
     leaves the queue and never gets the lock. A waiter whose process died
-    stays queued; if the lock is granted to it, nobody renews it and it
+    stays queued. If the lock is granted to it, no process renews it, so it
     passes on after one lease.
 
     Every call waits for its reply, whatever the consistency given to the
@@ -251,8 +251,8 @@ class LockProxy(CollectionProxy):
                 timeout other than -1.
             RuntimeError: the calling thread holds the lock already.
         """
-        owner, who = thread_owner()
-        reply = self._call("acquire", owner, who, blocking, timeout)
+        owner, owner_name = thread_owner()
+        reply = self._call("acquire", owner, owner_name, blocking, timeout)
         return self._granted(owner, reply)
 
     def release(self) -> None:
@@ -262,11 +262,11 @@ class LockProxy(CollectionProxy):
             RuntimeError: the lock is free, held by another caller, or the
                 calling thread's lease expired; the lock is unchanged.
         """
-        owner, who = thread_owner()
+        owner, owner_name = thread_owner()
         renewer = _current_renewer()
         token = renewer.token(self._actor, owner, lost=True)
         try:
-            self._call("release", owner, who, token)
+            self._call("release", owner, owner_name, token)
         finally:
             renewer.drop(self._actor, owner, token)
 
@@ -314,17 +314,17 @@ class LockProxy(CollectionProxy):
 
         Same arguments and errors as ``acquire``. Cost: one call.
         """
-        owner, who = task_owner()
-        reply = await self._call_async("acquire", owner, who, blocking, timeout)
+        owner, owner_name = task_owner()
+        reply = await self._call_async("acquire", owner, owner_name, blocking, timeout)
         return self._granted(owner, reply)
 
     async def release_async(self) -> None:
         """Release the lock held by the running task. Cost: one call."""
-        owner, who = task_owner()
+        owner, owner_name = task_owner()
         renewer = _current_renewer()
         token = renewer.token(self._actor, owner, lost=True)
         try:
-            await self._call_async("release", owner, who, token)
+            await self._call_async("release", owner, owner_name, token)
         finally:
             renewer.drop(self._actor, owner, token)
 

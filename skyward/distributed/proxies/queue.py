@@ -139,10 +139,10 @@ class QueueProxy(CollectionProxy, Generic[T]):  # noqa: UP046  # T has a default
     ) -> list[T]:
         """Remove and return up to ``n`` items from the head, oldest first.
 
-        Takes what is there now, at most ``n``. When the queue is empty and
-        ``block`` is True, waits until at least one item arrives or
-        ``timeout`` passes; returns ``[]`` when none came (it never raises
-        ``queue.Empty``). Cost: one call, plus one unwaited acknowledgement
+        Takes the items queued now, at most ``n``. When the queue is empty
+        and ``block`` is True, waits until at least one item arrives or
+        ``timeout`` passes. Returns ``[]`` when none arrived, and never
+        raises ``queue.Empty``. Cost: one call, plus one unwaited acknowledgement
         when it had to wait.
 
         Raises:
@@ -165,7 +165,7 @@ class QueueProxy(CollectionProxy, Generic[T]):  # noqa: UP046  # T has a default
         return cast(bool, self._call("empty"))
 
     def full(self) -> bool:
-        """Return True if the queue holds ``maxsize`` items now. Cost: one call."""
+        """Return True if the queue contains ``maxsize`` items now. Cost: one call."""
         return cast(bool, self._call("full"))
 
     @property

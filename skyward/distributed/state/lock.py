@@ -41,22 +41,26 @@ def check_acquire_args(blocking: bool, timeout: float) -> None:
 
 
 class _Holder:
-    __slots__ = ("deadline", "owner", "token", "who")
+    __slots__ = ("deadline", "owner", "token", "owner_name")
 
-    def __init__(self, owner: str, who: str, token: int, deadline: float) -> None:
+    def __init__(
+        self, owner: str, owner_name: str, token: int, deadline: float
+    ) -> None:
         self.owner = owner
-        self.who = who
+        self.owner_name = owner_name
         self.token = token
         self.deadline = deadline
 
 
 class _Waiter:
-    __slots__ = ("future", "owner", "timer", "who")
+    __slots__ = ("future", "owner", "timer", "owner_name")
 
-    def __init__(self, future: asyncio.Future[Grant | None], owner: str, who: str):
+    def __init__(
+        self, future: asyncio.Future[Grant | None], owner: str, owner_name: str
+    ):
         self.future = future
         self.owner = owner
-        self.who = who
+        self.owner_name = owner_name
         self.timer: asyncio.TimerHandle | None = None
 
 
@@ -69,11 +73,12 @@ class LockState(CollectionState):
     then the lock passes to the next waiter. Each grant carries a fencing
     token that is larger than every earlier token of this lock.
 
-    Callers identify themselves with ``owner`` (a unique key) and ``who``
-    (a description for messages). A waiter whose timeout expires leaves the
-    queue. A waiter whose process died stays queued (the host cannot tell);
-    if the lock is granted to it, it holds the lock for one lease, since
-    nobody renews it, and then the next waiter gets it.
+    Callers identify themselves with ``owner`` (a unique key) and
+    ``owner_name`` (a description for messages). A waiter whose timeout
+    expires leaves the queue. A waiter whose process died stays queued,
+    because the host cannot tell. If the lock is granted to it, it holds the
+    lock for one lease, since no process renews it, and then the next waiter
+    gets it.
     """
 
     KIND = "lock"
@@ -108,7 +113,7 @@ class LockState(CollectionState):
             )
 
     def acquire(
-        self, owner: str, who: str, blocking: bool = True, timeout: float = -1
+        self, owner: str, owner_name: str, blocking: bool = True, timeout: float = -1
     ) -> Grant | None | asyncio.Future[Grant | None]:
         """Grant the lock to ``owner`` now, later, or not (None).
 
@@ -121,26 +126,27 @@ class LockState(CollectionState):
             raise type(exc)(f"{self.label}: {exc}") from None
         holder = self._holder
         if holder is None:
-            return self._grant(owner, who)
+            return self._grant(owner, owner_name)
         if holder.owner == owner:
             raise RuntimeError(
-                f"{self.label} is already held by this caller ({who}) with token "
-                f"{holder.token}; it is not reentrant, so release it first"
+                f"{self.label} is already held by this caller ({owner_name}) "
+                f"with token {holder.token}; it is not reentrant, so release it "
+                "first"
             )
         if not blocking or timeout == 0:
             return None
-        waiter = _Waiter(self.new_future(), owner, who)
+        waiter = _Waiter(self.new_future(), owner, owner_name)
         if timeout != -1:
             loop = asyncio.get_running_loop()
             waiter.timer = loop.call_later(timeout, self._timed_out, waiter)
         self._waiters.append(waiter)
         return waiter.future
 
-    def _grant(self, owner: str, who: str) -> Grant:
+    def _grant(self, owner: str, owner_name: str) -> Grant:
         token = next(self._tokens)
         self._last_token = token
         loop = asyncio.get_running_loop()
-        holder = _Holder(owner, who, token, loop.time() + self.lease)
+        holder = _Holder(owner, owner_name, token, loop.time() + self.lease)
         self._holder = holder
         self._lease_timer = loop.call_at(holder.deadline, self._check_lease, holder)
         return token, self.lease
@@ -152,7 +158,7 @@ class LockState(CollectionState):
                 continue
             if waiter.timer is not None:
                 waiter.timer.cancel()
-            waiter.future.set_result(self._grant(waiter.owner, waiter.who))
+            waiter.future.set_result(self._grant(waiter.owner, waiter.owner_name))
             return
 
     def _timed_out(self, waiter: _Waiter) -> None:
@@ -174,7 +180,7 @@ class LockState(CollectionState):
             "%s: the lease of %s (token %d) expired after %s s without renewal; "
             "the lock passes to the next waiter",
             self.label,
-            holder.who,
+            holder.owner_name,
             holder.token,
             self.lease,
         )
@@ -182,7 +188,7 @@ class LockState(CollectionState):
         self._lease_timer = None
         self._grant_next()
 
-    def release(self, owner: str, who: str, token: int | None = None) -> None:
+    def release(self, owner: str, owner_name: str, token: int | None = None) -> None:
         """Release the lock held by ``owner`` under ``token``.
 
         Raises:
@@ -194,24 +200,26 @@ class LockState(CollectionState):
         if holder is None:
             if expired:
                 raise RuntimeError(
-                    f"{self.label}: the lease of token {token} held by {who} "
+                    f"{self.label}: the lease of token {token} held by {owner_name} "
                     "expired before this release, and the lock is free now"
                 )
-            raise RuntimeError(f"{self.label}: release of an unlocked lock by {who}")
+            raise RuntimeError(
+                f"{self.label}: release of an unlocked lock by {owner_name}"
+            )
         if holder.owner != owner:
             if expired:
                 raise RuntimeError(
-                    f"{self.label}: the lease of token {token} held by {who} "
+                    f"{self.label}: the lease of token {token} held by {owner_name} "
                     f"expired before this release; the lock is held by "
-                    f"{holder.who} with token {holder.token} now"
+                    f"{holder.owner_name} with token {holder.token} now"
                 )
             raise RuntimeError(
-                f"{self.label} is held by {holder.who}, not by {who}; only the "
-                "holder can release it"
+                f"{self.label} is held by {holder.owner_name}, not by "
+                f"{owner_name}; only the holder can release it"
             )
         if token is not None and token != holder.token:
             raise RuntimeError(
-                f"{self.label}: stale token {token} from {who}, which holds the "
+                f"{self.label}: stale token {token} from {owner_name}, which holds the "
                 f"lock with token {holder.token}"
             )
         if self._lease_timer is not None:
@@ -239,7 +247,7 @@ class LockState(CollectionState):
         """Return the holder's description and token, and the waiter count."""
         holder = self._holder
         return {
-            "holder": None if holder is None else holder.who,
+            "holder": None if holder is None else holder.owner_name,
             "token": None if holder is None else holder.token,
             "waiters": sum(not w.future.done() for w in self._waiters),
             "lease": self.lease,

@@ -19,10 +19,10 @@ DEFAULT_ACK_TIMEOUT: Final = 30.0
 """Seconds an item handed to a waiting getter stays unacknowledged at most."""
 
 type Batch = tuple[list[Any], int | None]
-"""What a get returns: the items taken, and the delivery id to acknowledge.
+"""The result of a get: the items removed and the delivery id to acknowledge.
 
-The id is None when the getter took the items at once (it did not wait);
-the list is empty when nothing arrived.
+The id is None when the getter removed the items at once, without waiting.
+The list is empty when nothing arrived.
 """
 
 
@@ -42,15 +42,15 @@ def check_timeout(label: str, timeout: float | None) -> None:
         )
 
 
-def _positive_seconds(label: str, what: str, value: Any) -> float:
+def _positive_seconds(label: str, option: str, value: Any) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise TypeError(
-            f"{label}: {what} must be a number of seconds, "
+            f"{label}: {option} must be a number of seconds, "
             f"not {type(value).__name__} {value!r}"
         )
     if not value > 0 or math.isinf(value):
         raise ValueError(
-            f"{label}: {what} must be a finite number of seconds > 0, not {value!r}"
+            f"{label}: {option} must be a finite number of seconds > 0, not {value!r}"
         )
     return float(value)
 
@@ -96,9 +96,9 @@ class QueueState(CollectionState):
     once (without waiting) are not tracked: the caller was alive a round trip
     earlier.
 
-    Items in delivery do not count towards ``qsize`` or ``maxsize``; items
-    that return from an expired delivery are put back even if that makes the
-    queue hold more than ``maxsize`` items.
+    Items in delivery do not count towards ``qsize`` or ``maxsize``. Items
+    that return from an expired delivery are put back even if the queue then
+    contains more than ``maxsize`` items.
     """
 
     KIND = "queue"
@@ -232,9 +232,9 @@ class QueueState(CollectionState):
     ) -> Batch | asyncio.Future[Batch]:
         check_timeout(self.label, timeout)
         if self._items:
-            taken = self._take(n)
+            items = self._take(n)
             self._settle()
-            return taken, None
+            return items, None
         if not block or timeout == 0:
             return [], None
         getter = _Getter(self.new_future(), n)
