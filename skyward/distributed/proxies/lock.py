@@ -312,8 +312,12 @@ class LockProxy(CollectionProxy):
     async def acquire_async(self, blocking: bool = True, timeout: float = -1) -> bool:
         """Acquire the lock for the running task without blocking the loop.
 
-        Same arguments and errors as ``acquire``. Cost: one call.
+        Same arguments and errors as ``acquire``. Pass ``timeout`` rather
+        than wrapping the call in ``asyncio.wait_for``: cancelling the
+        awaiting task does not cancel the call on the host. Cost: one call.
         """
+        # NOTE: a cancelled call that the host grants later holds the lock,
+        # unrenewed, until its lease expires.
         owner, owner_name = task_owner()
         reply = await self._call_async("acquire", owner, owner_name, blocking, timeout)
         return self._granted(owner, reply)

@@ -38,7 +38,8 @@ class QueueProxy(CollectionProxy, Generic[T]):  # noqa: UP046  # T has a default
     so a getter that died while waiting loses nothing. A getter that is alive
     but whose acknowledgement arrives later than that (a process stalled for
     longer than ``ack_timeout`` right after the reply) gets the item and so
-    does the next getter: the item is delivered twice.
+    does the next getter: the item is delivered twice. A put that waits for
+    room still puts its item if its process dies meanwhile.
 
     Unlike ``queue.Queue`` there is no ``task_done``/``join``.
     """
@@ -214,7 +215,15 @@ class QueueProxy(CollectionProxy, Generic[T]):  # noqa: UP046  # T has a default
     async def get_async(
         self, block: bool = True, timeout: float | None = None, *, default: Any = None
     ) -> Any:
-        """Await ``get``. Cost: one call, plus an unwaited acknowledgement."""
+        """Await ``get``. Cost: one call, plus an unwaited acknowledgement.
+
+        Pass ``timeout`` rather than wrapping the call in
+        ``asyncio.wait_for``: cancelling the awaiting task does not cancel
+        the call on the host.
+        """
+        # NOTE: after a cancellation the host still hands the next item to
+        # this call. Nobody acknowledges it, so it returns to the head of the
+        # queue after ack_timeout: delayed, not lost.
         items = self._received(await self._call_async("get", block, timeout))
         return items[0] if items else default
 
