@@ -36,16 +36,21 @@ def train(epochs: int, steps: int) -> list[float]:
     return means
 
 
-def main(epochs: int = 3, steps: int = 10) -> tuple[list[list[float]], int]:
-    """Train on two workers and return each worker's epoch means and the steps."""
+def run(
+    pool: sky.SyncComputePool, epochs: int = 3, steps: int = 10
+) -> tuple[list[list[float]], int]:
+    """Train on every worker and return its epoch means and the step count."""
+    means = train(epochs, steps) @ pool
+    return means, sky.counter("steps").value
+
+
+def main() -> None:
     with sky.pool(nodes=2) as pool:
-        means = train(epochs, steps) @ pool
-        steps_done = sky.counter("steps").value
-    return means, steps_done
-
-
-if __name__ == "__main__":
-    means, steps_done = main()
+        means, steps_done = run(pool)
     print(f"{steps_done} steps")
     for epoch, mean in enumerate(means[0]):
         print(f"epoch {epoch}: mean loss {mean:.4f}")
+
+
+if __name__ == "__main__":
+    main()

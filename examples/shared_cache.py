@@ -43,7 +43,9 @@ def primes_below(limits: list[int]) -> dict[int, int]:
     return results
 
 
-def main(limits: int = 40, overlap: int = 20) -> tuple[dict[int, int], int]:
+def run(
+    pool: sky.SyncComputePool, limits: int = 40, overlap: int = 20
+) -> tuple[dict[int, int], int]:
     """Run two workers over ``limits`` limits that share ``overlap`` of them.
 
     Returns every result and how many times a prime count was computed.
@@ -51,13 +53,16 @@ def main(limits: int = 40, overlap: int = 20) -> tuple[dict[int, int], int]:
     all_limits = [10_000 * (i + 1) for i in range(limits)]
     half = (limits + overlap) // 2
     first, second = all_limits[:half], all_limits[limits - half :]
+    left, right = sky.gather(primes_below(first), primes_below(second)) >> pool
+    return left | right, sky.counter("computed").value
+
+
+def main() -> None:
     with sky.pool(nodes=2) as pool:
-        left, right = sky.gather(primes_below(first), primes_below(second)) >> pool
-        computed = sky.counter("computed").value
-    return left | right, computed
+        results, computed = run(pool)
+    print(f"{len(results)} limits, {computed} prime counts computed")
+    print(f"primes below {max(results)}: {results[max(results)]}")
 
 
 if __name__ == "__main__":
-    results, computed = main()
-    print(f"{len(results)} limits, {computed} prime counts computed")
-    print(f"primes below {max(results)}: {results[max(results)]}")
+    main()

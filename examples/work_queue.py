@@ -37,13 +37,17 @@ def consume(timeout: float = 30.0) -> list[int]:
         results.append(job * job)
 
 
-def main(jobs: int = 100) -> list[int]:
-    """Produce ``jobs`` jobs on one worker, consume them on another."""
-    with sky.pool(nodes=2) as pool:
-        _, squares = (produce(jobs, consumers=1) & consume()) >> pool
+def run(pool: sky.SyncComputePool, jobs: int = 100) -> list[int]:
+    """Produce ``jobs`` jobs on one worker and consume them on another."""
+    _, squares = (produce(jobs, consumers=1) & consume()) >> pool
     return squares
 
 
-if __name__ == "__main__":
-    squares = main()
+def main() -> None:
+    with sky.pool(nodes=2) as pool:
+        squares = run(pool)
     print(f"{len(squares)} jobs done, sum of squares {sum(squares)}")
+
+
+if __name__ == "__main__":
+    main()
