@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import ray
 
+from ..distributed.host import MAX_CONCURRENT_CALLS
 from ..distributed.registry import DistributedRegistry
 from .actors import AsyncStore, PlainStore
 from .harness import Contender, Measure, Sample, prepare
@@ -122,8 +123,14 @@ class Context:
         self.manager = manager
         self.stack = stack
         self._names = itertools.count()
-        handles = [PlainStore.remote(), PlainStore.remote(), AsyncStore.remote()]  # type: ignore[attr-defined]
-        self.reference_actor, self.store, self.async_store = handles
+        handles = [
+            PlainStore.remote(),  # type: ignore[attr-defined]
+            PlainStore.remote(),  # type: ignore[attr-defined]
+            AsyncStore.remote(),  # type: ignore[attr-defined]
+            # The concurrency limit of skyward's host actors.
+            AsyncStore.options(max_concurrency=MAX_CONCURRENT_CALLS).remote(),  # type: ignore[attr-defined]
+        ]
+        self.reference_actor, self.store, self.async_store, self.wide_store = handles
         self.ray_peer = RayPeer()
         stack.callback(self.ray_peer.close)
         self.process_peer = ProcessPeer()

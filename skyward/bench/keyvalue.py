@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import ray
 
+from ..distributed.host import MAX_CONCURRENT_CALLS
 from .context import Context, Settings, loop, once
 from .harness import Contender, Measure, Row, prepare
 
@@ -51,6 +52,10 @@ def _round_trip(ctx: Context) -> Iterator[list[Contender]]:
     yield [
         Contender("Ray actor, sync call", _calls(ops, store.ping.remote)),
         Contender("Ray async actor, sync call", _calls(ops, async_store.ping.remote)),
+        Contender(
+            f"Ray async actor, max_concurrency={MAX_CONCURRENT_CALLS:,}",
+            _calls(ops, ctx.wide_store.ping.remote),
+        ),
         Contender(
             f"Ray actor, {ops:,} calls pipelined",
             _pipelined(ops, lambda _: store.ping.remote()),

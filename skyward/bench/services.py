@@ -35,12 +35,17 @@ RESULT_TIMEOUT = 60.0
 def local_ray() -> Iterator[bool]:
     """Start a local Ray instance unless one is initialized; yield whether it did.
 
-    A Ray instance started here is shut down on exit.
+    A Ray instance started here is shut down on exit. ``skyward/__init__.py``
+    has set RAY_USAGE_STATS_ENABLED=0 and RAY_ENABLE_UV_RUN_RUNTIME_ENV=0 by
+    the time Ray is imported.
     """
     if ray.is_initialized():
         yield False
         return
+    # Without address="local", ray.init() joins the cluster that the latest
+    # `ray start` on this machine recorded, and waits for it if it is gone.
     ray.init(
+        address="local",
         include_dashboard=False,
         _node_ip_address="127.0.0.1",
         log_to_driver=False,

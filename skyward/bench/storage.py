@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
@@ -45,20 +47,14 @@ def creations(
 
     def measure() -> Sample:
         before = sum(rss_of(pid) for pid in pids())
-        start = _now()
+        start = time.perf_counter()
         for i in range(count):
             create(i)
-        seconds = _now() - start
+        seconds = time.perf_counter() - start
         after = sum(rss_of(pid) for pid in pids())
         return Sample(seconds, count, rss_bytes=after - before)
 
     return measure
-
-
-def _now() -> float:
-    import time
-
-    return time.perf_counter()
 
 
 @contextmanager
@@ -74,9 +70,9 @@ def _create(ctx: Context) -> Iterator[list[Contender]]:
             for i in range(registry.host_count)
         ]
         pids = [actor_pid(host) for host in hosts]
-        prefix = ctx.name("created")
+        numbers = itertools.count()  # every sample creates new names
         return creations(
-            count, lambda i: registry.dict(f"{prefix}-{_next(i)}"), lambda: pids
+            count, lambda _: registry.dict(f"created-{next(numbers)}"), lambda: pids
         )
 
     def actors() -> Measure:
@@ -92,10 +88,10 @@ def _create(ctx: Context) -> Iterator[list[Contender]]:
     def redis_py(client: redis.Redis, _: int) -> Measure:
         server = ctx.redis
         assert not isinstance(server, str)
-        prefix = ctx.name("created")
+        numbers = itertools.count()
         return creations(
             count,
-            lambda i: client.hset(f"{prefix}-{_next(i)}", "k", 0),
+            lambda _: client.hset(f"created-{next(numbers)}", "k", 0),
             lambda: [server.pid],
         )
 
@@ -104,11 +100,11 @@ def _create(ctx: Context) -> Iterator[list[Contender]]:
 
         server = ctx.redis
         assert not isinstance(server, str)
-        prefix = ctx.name("created")
+        numbers = itertools.count()
         initial: Any = {"k": 0}
         return creations(
             count,
-            lambda i: RedisDict(initial, redis=client, key=f"{prefix}-{_next(i)}"),
+            lambda _: RedisDict(initial, redis=client, key=f"pottery-{next(numbers)}"),
             lambda: [server.pid],
         )
 
@@ -124,23 +120,15 @@ def _create(ctx: Context) -> Iterator[list[Contender]]:
         kept.clear()
 
 
-_counter = iter(range(1 << 62))
-
-
-def _next(_: int) -> int:
-    """Return a number not returned before, so each sample creates new names."""
-    return next(_counter)
-
-
 def _actor_creations(count: int) -> Measure:
     def measure() -> Sample:
-        start = _now()
+        start = time.perf_counter()
         created = []
         for _ in range(count):
             actor = PlainStore.remote()  # type: ignore[attr-defined]
             ray.get(actor.ping.remote())
             created.append(actor)
-        seconds = _now() - start
+        seconds = time.perf_counter() - start
         try:
             # Each actor is a new process, so all its memory is added.
             rss = sum(rss_of(actor_pid(actor)) for actor in created)
