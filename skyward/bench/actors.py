@@ -102,7 +102,7 @@ class HandLock:
         await self._lock.acquire()
 
     async def release(self) -> None:
-        """Free the lock, whoever took it."""
+        """Release the lock; unlike skyward's lock, any caller may release it."""
         self._lock.release()
 
 

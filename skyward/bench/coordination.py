@@ -1,11 +1,12 @@
 """Rows of wake-up latency: lock handoff, queue put-to-get, barrier release.
 
-Each sample repeats one protocol: a peer process blocks on the primitive,
-the driver waits ``settle`` seconds so the peer's blocking call has arrived,
-reads the clock, and releases the peer (releases the lock, puts an item,
-arrives last at the barrier). The peer reads the clock as soon as its call
-returns. Both read ``time.perf_counter``, which on Linux is the system-wide
-``CLOCK_MONOTONIC``, so the two readings compare across processes.
+Each sample repeats one protocol. A peer process blocks on the primitive,
+and the driver waits ``settle`` seconds so that the peer's blocking call
+has arrived. The driver then reads the clock and releases the peer: it
+releases the lock, puts an item, or arrives last at the barrier. The peer
+reads the clock as soon as its call returns. Both read
+``time.perf_counter``, which on Linux is the system-wide ``CLOCK_MONOTONIC``,
+so the two readings compare across processes.
 """
 
 from __future__ import annotations
@@ -80,11 +81,6 @@ def _remote(method: Any, *args: Any) -> None:
     ray.get(method.remote(*args))
 
 
-def _call(fn: Callable[..., Any], *args: Any) -> Any:
-    """Call ``fn``; a picklable stand-in for a lambda in a peer."""
-    return fn(*args)
-
-
 @contextmanager
 def _lock_handoff(ctx: Context) -> Iterator[list[Contender]]:
     ray_peer, process_peer = ctx.ray_peer, ctx.process_peer
@@ -112,9 +108,13 @@ def _lock_handoff(ctx: Context) -> Iterator[list[Contender]]:
         from pottery import Redlock
 
         key = ctx.name("redlock")
-        held = Redlock(key=key, masters={redis_client(port)}, auto_release_time=60)
+        driver_lock = Redlock(
+            key=key, masters={redis_client(port)}, auto_release_time=60
+        )
         block = functools.partial(_redlock_handoff, port, key)
-        return wakeups(ctx, process_peer, block, held.release, before=held.acquire)
+        return wakeups(
+            ctx, process_peer, block, driver_lock.release, before=driver_lock.acquire
+        )
 
     try:
         yield [

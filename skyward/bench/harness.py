@@ -75,7 +75,7 @@ def timed(ops: int, run: Callable[[], object]) -> Sample:
 
 
 class Bench(Protocol):
-    """What a row's setup receives: settings and the shared services."""
+    """The run state that ``run_row`` uses: repetition count, warm-up, reference."""
 
     @property
     def repetitions(self) -> int: ...
