@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+import sys
+import types
 from collections import Counter
 from pathlib import Path
 
@@ -163,3 +165,18 @@ def test_cli_bench_without_module(
     monkeypatch.setattr(cli, "BENCH_MODULES", ("skyward_missing_bench",))
     assert cli.main(["bench"]) == 2
     assert "no benchmark module found" in capsys.readouterr().err
+
+
+def test_cli_bench_passes_arguments(monkeypatch: pytest.MonkeyPatch) -> None:
+    received: list[list[str]] = []
+
+    def main(argv: list[str]) -> int:
+        received.append(argv)
+        return 3
+
+    fake = types.ModuleType("skyward_fake_bench")
+    fake.main = main  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "skyward_fake_bench", fake)
+    monkeypatch.setattr(cli, "BENCH_MODULES", ("skyward_fake_bench",))
+    assert cli.main(["bench", "--quick", "--help"]) == 3
+    assert received == [["--quick", "--help"]]
