@@ -510,8 +510,11 @@ def test_iteration_costs_one_call_per_page(host: ActorHandle) -> None:
 # Async forms.
 
 
-def test_async_forms(host: ActorHandle) -> None:
-    items: ListProxy[int] = open_collection(host, ListProxy, types=(int,))
+@pytest.mark.parametrize("consistency", ["strong", "eventual"])
+def test_async_forms(host: ActorHandle, consistency: str) -> None:
+    items: ListProxy[int] = open_collection(
+        host, ListProxy, types=(int,), consistency=consistency
+    )
 
     async def run() -> None:
         await items.extend_async([3, 1, 2])

@@ -438,8 +438,11 @@ def test_iteration_costs_one_call_per_page(host: ActorHandle) -> None:
 # Async forms.
 
 
-def test_async_forms(host: ActorHandle) -> None:
-    members: SetProxy[int] = open_collection(host, SetProxy, types=(int,))
+@pytest.mark.parametrize("consistency", ["strong", "eventual"])
+def test_async_forms(host: ActorHandle, consistency: str) -> None:
+    members: SetProxy[int] = open_collection(
+        host, SetProxy, types=(int,), consistency=consistency
+    )
     other = filled(host, [3, 4])
 
     async def run() -> None:
