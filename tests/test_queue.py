@@ -225,7 +225,7 @@ class _Getter:
 
 
 def test_queue_killed_getter_loses_nothing(host: ActorHandle) -> None:
-    q = open_collection(host, QueueProxy[str], ack_timeout=0.5)
+    q = open_collection(host, QueueProxy[str], ack_timeout=2.0)
     getter = _Getter.remote()  # type: ignore[attr-defined]
     waiting = getter.get.remote(q)
     wait_until(lambda: q.stats()["getters"] == 1)
