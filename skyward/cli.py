@@ -63,7 +63,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument(
         "--no-progress",
         action="store_true",
-        help="do not draw the progress bar on stderr",
+        help="do not draw the progress bar (drawn only when stderr is a terminal)",
     )
 
     # Listed for --help only: main() hands everything after "bench" to the
@@ -89,13 +89,14 @@ def _run_demo(args: argparse.Namespace) -> int:
     # Imported here so that ``skyward --help`` does not import Ray.
     from skyward.demo import format_report, run_demo
 
+    draw_progress = not args.no_progress and sys.stderr.isatty()
     try:
         result = run_demo(
             args.path,
             args.workers,
             address=args.address,
             top=args.top,
-            progress=None if args.no_progress else sys.stderr,
+            progress=sys.stderr if draw_progress else None,
         )
     except NotADirectoryError as exc:
         print(f"skyward demo: {exc}", file=sys.stderr)
