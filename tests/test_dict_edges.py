@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import operator
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import numpy.typing as npt
 import pytest
 from ray.actor import ActorHandle
 
+from skyward.distributed import endpoint as endpoint_module
 from skyward.distributed.codec import LARGE_VALUE_BYTES
 from skyward.distributed.endpoint import Endpoint
 from skyward.distributed.proxies import DictProxy
@@ -157,3 +158,23 @@ def test_compute_missing_passes_marker(host: ActorHandle) -> None:
         return 1 if old is MISSING else 2
 
     assert d.compute("a", seen) == 1
+
+
+# Writes that an earlier Ray session left behind.
+
+
+class _EarlierHost:
+    """Host handle of an earlier Ray session: every call fails."""
+
+    @property
+    def call_batch(self) -> Any:
+        raise AssertionError("flush_all sent to a host of an earlier session")
+
+
+def test_flush_all_skips_earlier_session(host: ActorHandle) -> None:
+    stale = endpoint_module._Channel(cast(ActorHandle, _EarlierHost()))
+    stale.session = "session of an earlier ray.init"
+    stale.buffer.append(("d", "set", b"", [], True))
+    endpoint_module._channels["earlier session"] = stale
+    endpoint_module.flush_all()
+    assert "earlier session" not in endpoint_module._channels

@@ -45,6 +45,7 @@ class _Channel:
 
     def __init__(self, actor: ActorHandle) -> None:
         self.actor = actor
+        self.session = _session()
         self.client = uuid.uuid4().hex
         self.next_seq = 0
         self.lock = threading.Lock()
@@ -176,10 +177,22 @@ def flush_all() -> None:
     """
     if not ray.is_initialized():
         return
+    session = _session()
     with _channels_lock:
+        # After ray.shutdown and a new ray.init, the channels of the earlier
+        # session hold references that ray.wait rejects, to hosts long gone.
+        for key, channel in list(_channels.items()):
+            if channel.session != session:
+                del _channels[key]
         channels = list(_channels.values())
     for channel in channels:
         channel.drain()
+
+
+def _session() -> str:
+    """Return the Ray session and job of this process, new on each ``ray.init``."""
+    context = ray.get_runtime_context()
+    return f"{context.get_session_name()}/{context.get_job_id()}"
 
 
 def _channel(actor: ActorHandle) -> _Channel:
