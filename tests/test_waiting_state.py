@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import queue
+import random
 import threading
 from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any
@@ -255,6 +256,47 @@ def test_queue_close_fails_waiters() -> None:
         state.close()
         with pytest.raises(RuntimeError, match="dropped"):
             await settled(getter)
+
+    run(body)
+
+
+def test_queue_random_exactly_once() -> None:
+    async def body() -> None:
+        rng = random.Random(7)
+        state = QueueState("q", maxsize=4, ack_timeout=0.05)
+        producers, count = 3, 40
+        received: list[tuple[int, int]] = []
+        expected = producers * count
+
+        async def produce(producer: int) -> None:
+            for i in range(count):
+                await settled(state.put((producer, i)))
+                if rng.random() < 0.5:
+                    await asyncio.sleep(0)
+
+        async def consume() -> None:
+            while len(received) < expected:
+                outcome = state.get_many(rng.randint(1, 3), timeout=0.01)
+                items, delivery = await settled(outcome)
+                if delivery is not None:
+                    if rng.random() < 0.2:
+                        continue  # A getter that died: its items come back.
+                    if not state.ack(delivery):
+                        continue  # Acknowledged too late: the items came back.
+                received.extend(items)
+
+        await asyncio.gather(
+            *(produce(p) for p in range(producers)), consume(), consume()
+        )
+        assert sorted(received) == [
+            (p, i) for p in range(producers) for i in range(count)
+        ]
+        assert state.stats() == {
+            "items": 0,
+            "getters": 0,
+            "putters": 0,
+            "in_delivery": 0,
+        }
 
     run(body)
 
