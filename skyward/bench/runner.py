@@ -92,6 +92,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if not args.only or any(text in row.name for text in args.only)
     ]
     started = time.monotonic()
+    load_before = _load_average()
     results: list[Result] = []
     with local_ray(), Context.open(settings) as ctx:
         for row in rows:
@@ -99,14 +100,15 @@ def main(argv: Sequence[str] | None = None) -> int:
             results.extend(run_row(row, ctx))
         versions = _versions()
     elapsed = time.monotonic() - started
+    load = f"load average {load_before} at the start, {_load_average()} at the end"
     print(render_text(results))
-    print(f"\n{versions}; {elapsed:.0f} s", file=sys.stderr)
+    print(f"\n{versions}; {elapsed:.0f} s; {load}", file=sys.stderr)
     if args.markdown is not None:
         command = "python -m skyward.bench " + " ".join(
             argv if argv is not None else sys.argv[1:]
         )
         args.markdown.write_text(
-            _markdown_report(results, command.strip(), versions, elapsed)
+            _markdown_report(results, command.strip(), versions, load, elapsed)
         )
     return 0
 
@@ -124,14 +126,27 @@ def _versions() -> str:
     )
 
 
+def _load_average() -> str:
+    """Return the 1-minute load average from /proc/loadavg, or "unknown"."""
+    try:
+        with open("/proc/loadavg", encoding="ascii") as loadavg:
+            return loadavg.read().split()[0]
+    except OSError:
+        return "unknown"
+
+
 def _markdown_report(
-    results: Sequence[Result], command: str, versions: str, elapsed: float
+    results: Sequence[Result],
+    command: str,
+    versions: str,
+    load: str,
+    elapsed: float,
 ) -> str:
     now = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
     return (
         f"Command: `{command}`  \n"
         f"Date: {now}  \n"
-        f"Machine: {versions}; the run took {elapsed:.0f} s.\n\n"
+        f"Machine: {versions}; {load}; the run took {elapsed:.0f} s.\n\n"
         f"{render_markdown(results)}\n"
     )
 
