@@ -178,3 +178,17 @@ def test_flush_all_skips_earlier_session(host: ActorHandle) -> None:
     endpoint_module._channels["earlier session"] = stale
     endpoint_module.flush_all()
     assert "earlier session" not in endpoint_module._channels
+
+
+def test_merge_rejects_non_callable(host: ActorHandle) -> None:
+    d = open_collection(host, DictProxy)
+    with pytest.raises(TypeError, match="callable"):
+        d.merge("a", 1, "add")  # type: ignore[arg-type]
+    assert "a" not in d
+
+
+def test_merge_many_rejects_non_callable(host: ActorHandle) -> None:
+    d = open_collection(host, DictProxy, consistency="eventual")
+    with pytest.raises(TypeError, match="callable"):
+        d.merge_many({"a": 1}, None)  # type: ignore[arg-type]
+    assert "a" not in d

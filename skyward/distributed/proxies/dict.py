@@ -315,7 +315,7 @@ class DictProxy(CollectionProxy, MutableMapping[K, V]):
         # NOTE: results of fn in merge, merge_many and compute are not
         # checked against the type arguments: they are made on the host.
         self._check_item(key, value)
-        return cast(V, self._call("merge", key, value, OnValues(fn)))
+        return cast(V, self._call("merge", key, value, self._host_function(fn)))
 
     def merge_many(
         self,
@@ -328,7 +328,9 @@ class DictProxy(CollectionProxy, MutableMapping[K, V]):
         Cost: one call, not waited for under eventual consistency (then an
         error of ``fn`` raises on the next waiting call or ``flush``).
         """
-        self._write("merge_many", self._checked_pairs(items, {}), OnValues(fn))
+        self._write(
+            "merge_many", self._checked_pairs(items, {}), self._host_function(fn)
+        )
 
     @overload
     def compute(self, key: K, fn: Callable[[V | Missing], V]) -> V: ...
@@ -346,7 +348,7 @@ class DictProxy(CollectionProxy, MutableMapping[K, V]):
         """
         self._check_hashable(key, "key")
         self._check_type(key, 0, "key")
-        return self._call("compute", key, OnValues(fn))
+        return self._call("compute", key, self._host_function(fn))
 
     # Async forms. Each awaits the host without blocking the event loop;
     # blind writes are still not waited for under eventual consistency.
@@ -449,7 +451,9 @@ class DictProxy(CollectionProxy, MutableMapping[K, V]):
     async def merge_async(self, key: K, value: V, fn: Callable[[V, V], V]) -> V:
         """Await ``merge``."""
         self._check_item(key, value)
-        return cast(V, await self._call_async("merge", key, value, OnValues(fn)))
+        return cast(
+            V, await self._call_async("merge", key, value, self._host_function(fn))
+        )
 
     async def merge_many_async(
         self,
@@ -458,7 +462,7 @@ class DictProxy(CollectionProxy, MutableMapping[K, V]):
     ) -> None:
         """Await ``merge_many``."""
         pairs = self._checked_pairs(await _read_pairs_async(items), {})
-        await self._write_async("merge_many", pairs, OnValues(fn))
+        await self._write_async("merge_many", pairs, self._host_function(fn))
 
     @overload
     async def compute_async(self, key: K, fn: Callable[[V | Missing], V]) -> V: ...
@@ -470,7 +474,7 @@ class DictProxy(CollectionProxy, MutableMapping[K, V]):
         """Await ``compute``."""
         self._check_hashable(key, "key")
         self._check_type(key, 0, "key")
-        return await self._call_async("compute", key, OnValues(fn))
+        return await self._call_async("compute", key, self._host_function(fn))
 
     # Checks made before anything is sent.
 
@@ -485,6 +489,16 @@ class DictProxy(CollectionProxy, MutableMapping[K, V]):
                 f"{self.label}: MISSING marks a key without a value and cannot "
                 f"be stored under key {short_repr(key)}"
             )
+
+    def _host_function(self, fn: Callable[..., Any]) -> OnValues:
+        """Return ``fn`` wrapped to get large values, not their references."""
+        # Checked here because merge calls fn only for a key that has a value.
+        if not callable(fn):
+            raise TypeError(
+                f"{self.label}: expected a callable, not "
+                f"{type(fn).__name__} {short_repr(fn)}"
+            )
+        return OnValues(fn)
 
     def _checked_keys(self, keys: Iterable[K]) -> list[K]:
         keys = list(keys)
