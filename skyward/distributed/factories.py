@@ -244,9 +244,10 @@ class lock(LockProxy):
     Args:
         name: The lock's name, unique among the pool's locks.
         lease: Seconds after which the host takes the lock back from a
-            holder that did not release it (a crashed worker). With None
-            the holder keeps it until it releases it. It must match when
-            the lock already exists.
+            holder that stopped renewing it (a crashed or frozen worker).
+            A live holder renews it in the background. With None the
+            default of 10 seconds applies. It must match when the lock
+            already exists.
         isolated: Keep the lock in a Ray actor of its own.
 
     Raises:
