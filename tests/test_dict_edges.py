@@ -57,6 +57,17 @@ def test_merge_many_adds_large_arrays(host: ActorHandle) -> None:
     assert np.array_equal(d["grad"], large_array(3.0))
 
 
+def test_merge_adds_nested_large_arrays(host: ActorHandle) -> None:
+    d = open_collection(host, DictProxy)
+    d["model"] = {"w": large_array(1.0)}
+
+    def add_weights(old: Any, new: Any) -> Any:
+        return {"w": old["w"] + new["w"]}
+
+    total = d.merge("model", {"w": large_array(2.0)}, add_weights)
+    assert np.array_equal(total["w"], large_array(3.0))
+
+
 def test_compute_sees_large_array(host: ActorHandle) -> None:
     d = open_collection(host, DictProxy)
     d["w"] = large_array(1.0)

@@ -102,9 +102,11 @@ class OnValues:
     """A function for the host to call with large values fetched, not ``Stored``.
 
     Functions sent with a call (``merge``, ``compute``) are written for the
-    values they combine, so each ``Stored`` argument is fetched first, as a
-    writable copy so that the function may change it in place. A large
-    result is kept in the object store like a large value a client writes.
+    values they combine, so each ``Stored`` argument, and each one inside a
+    builtin container argument, is fetched first. A top-level array comes as
+    a writable copy, so the function may change it in place, but arrays in
+    containers are read-only. A large top-level result is kept in the
+    object store like a large value a client writes.
     """
 
     __slots__ = ("fn",)
@@ -120,6 +122,10 @@ class OnValues:
 
 
 def _fetched(value: Any) -> Any:
+    if isinstance(value, (dict, list, tuple, set, frozenset)):
+        # A container may hold Stored values; encoding finds them.
+        data, refs = encode(value)
+        return decode_on_client(data, refs) if refs else value
     if not isinstance(value, Stored):
         return value
     fetched = ray.get(value.ref)
