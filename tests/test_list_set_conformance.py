@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import unittest
 from collections.abc import Iterable, Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from ray.actor import ActorHandle
@@ -38,7 +38,14 @@ def _excluded(reason: str) -> Any:
     return unittest.skip(reason)(excluded)
 
 
-class _OnHost(unittest.TestCase):
+if TYPE_CHECKING:
+    _Mixin = unittest.TestCase
+else:
+    # A TestCase base at run time would make pytest collect the mixins.
+    _Mixin = object
+
+
+class _OnHost(_Mixin):
     """Opens proxies on the session's host and drops them after each test.
 
     Under eventual consistency by default: the CPython tests then also check
