@@ -109,20 +109,18 @@ class Context:
     started on exit.
     """
 
-    def __init__(
-        self,
-        settings: Settings,
-        registry: DistributedRegistry,
-        redis_or_reason: RedisServer | str,
-        manager: SyncManager,
-        stack: ExitStack,
-    ) -> None:
+    def __init__(self, settings: Settings, stack: ExitStack) -> None:
+        """Start every service, closing each on ``stack``; wait until all run.
+
+        The services start in parallel: the spawned processes and the Ray
+        actors first, and only then does anything wait for one of them.
+        """
         self.settings = settings
-        self.registry = registry
-        self.redis = redis_or_reason
-        self.manager = manager
-        self.stack = stack
         self._names = itertools.count()
+        self.registry = DistributedRegistry()
+        stack.callback(self.registry.cleanup)
+        self.process_peer = ProcessPeer()
+        stack.callback(self.process_peer.close)
         handles = [
             PlainStore.remote(),  # type: ignore[attr-defined]
             PlainStore.remote(),  # type: ignore[attr-defined]
@@ -133,9 +131,10 @@ class Context:
         self.reference_actor, self.store, self.async_store, self.wide_store = handles
         self.ray_peer = RayPeer()
         stack.callback(self.ray_peer.close)
-        self.process_peer = ProcessPeer()
-        stack.callback(self.process_peer.close)
-        ray.get([h.ping.remote() for h in handles])
+        self.redis: RedisServer | str = stack.enter_context(redis_server())
+        self.manager: SyncManager = multiprocessing.get_context("spawn").Manager()
+        stack.callback(self.manager.shutdown)
+        ray.get([handle.ping.remote() for handle in handles])
         self.ray_peer.ready()
         self.process_peer.ready()
 
@@ -144,12 +143,7 @@ class Context:
     def open(cls, settings: Settings) -> Iterator[Context]:
         """Start the shared services; stop them and drop the collections on exit."""
         with ExitStack() as stack:
-            registry = DistributedRegistry()
-            stack.callback(registry.cleanup)
-            server = stack.enter_context(redis_server())
-            manager = multiprocessing.get_context("spawn").Manager()
-            stack.callback(manager.shutdown)
-            yield cls(settings, registry, server, manager, stack)
+            yield cls(settings, stack)
 
     @property
     def repetitions(self) -> int:

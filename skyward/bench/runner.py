@@ -93,11 +93,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     ]
     started = time.monotonic()
     load_before = _load_average()
-    results: list[Result] = []
-    with local_ray(), Context.open(settings) as ctx:
-        for row in rows:
-            print(f"running {row.title} ...", file=sys.stderr, flush=True)
-            results.extend(run_row(row, ctx))
+    with local_ray():
+        ray_seconds = time.monotonic() - started
+        print(f"starting Ray: {ray_seconds:.1f} s", file=sys.stderr, flush=True)
+        results = _run_rows(rows, settings)
         versions = _versions()
     elapsed = time.monotonic() - started
     load = f"load average {load_before} at the start, {_load_average()} at the end"
@@ -111,6 +110,20 @@ def main(argv: Sequence[str] | None = None) -> int:
             _markdown_report(results, command.strip(), versions, load, elapsed)
         )
     return 0
+
+
+def _run_rows(rows: Sequence[Row[Context]], settings: Settings) -> list[Result]:
+    results: list[Result] = []
+    started = time.monotonic()
+    with Context.open(settings) as ctx:
+        seconds = time.monotonic() - started
+        print(f"starting the services: {seconds:.1f} s", file=sys.stderr, flush=True)
+        for row in rows:
+            row_started = time.monotonic()
+            results.extend(run_row(row, ctx))
+            seconds = time.monotonic() - row_started
+            print(f"{row.title}: {seconds:.1f} s", file=sys.stderr, flush=True)
+    return results
 
 
 def _with_repetitions(settings: Settings, repetitions: int) -> Settings:

@@ -35,14 +35,14 @@ RESULT_TIMEOUT = 60.0
 def local_ray() -> Iterator[bool]:
     """Start a local Ray instance unless one is initialized; yield whether it did.
 
-    A Ray instance started here is shut down on exit. ``skyward/__init__.py``
-    has set RAY_USAGE_STATS_ENABLED=0 and RAY_ENABLE_UV_RUN_RUNTIME_ENV=0 by
-    the time Ray is imported.
+    A Ray instance started here is shut down on exit; it never joins a
+    running cluster. ``skyward/__init__.py`` has set RAY_USAGE_STATS_ENABLED=0
+    and RAY_ENABLE_UV_RUN_RUNTIME_ENV=0 by the time Ray is imported.
     """
     if ray.is_initialized():
         yield False
         return
-    # Without address="local", ray.init() joins the cluster that the latest
+    # Without an address, ray.init() joins the cluster that the latest
     # `ray start` on this machine recorded, and waits for it if it is gone.
     ray.init(
         address="local",
