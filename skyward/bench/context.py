@@ -103,7 +103,7 @@ QUICK = Settings(
 
 
 class Context:
-    """What rows share: settings, a registry, actors, Redis, a Manager, peers.
+    """The state rows share: settings, a registry, actors, Redis, a Manager, peers.
 
     Build it with ``Context.open(settings)``, which closes everything it
     started on exit.

@@ -1,4 +1,4 @@
-"""What the benchmarks run against: Ray, a local redis-server, peers.
+"""The services the benchmarks run against: Ray, a local redis-server, peers.
 
 Everything here binds or connects to 127.0.0.1 only, and every process it
 starts is stopped when its context manager exits.
@@ -118,10 +118,10 @@ class RedisServer:
         self.pid = self._process.pid
 
     def wait_ready(self, timeout: float = 10.0) -> None:
-        """Wait until the server answers PING.
+        """Wait until the server replies to PING.
 
         Raises:
-            RuntimeError: the server exited or did not answer in ``timeout``.
+            RuntimeError: the server exited or did not reply in ``timeout``.
         """
         import redis
 

@@ -60,7 +60,8 @@ def creations(
 @contextmanager
 def _create(ctx: Context) -> Iterator[list[Contender]]:
     count = ctx.settings.collections
-    kept: list[Any] = []
+    # The Manager frees a dict when its last proxy is collected.
+    manager_dicts: list[Any] = []
 
     def skyward() -> Measure:
         registry = ctx.registry
@@ -82,7 +83,7 @@ def _create(ctx: Context) -> Iterator[list[Contender]]:
         # NOTE: SyncManager keeps its server process in the private _process.
         pid: int = ctx.manager._process.pid  # type: ignore[attr-defined]
         return creations(
-            count, lambda _: kept.append(ctx.manager.dict()), lambda: [pid]
+            count, lambda _: manager_dicts.append(ctx.manager.dict()), lambda: [pid]
         )
 
     def redis_py(client: redis.Redis, _: int) -> Measure:
@@ -117,7 +118,7 @@ def _create(ctx: Context) -> Iterator[list[Contender]]:
             ctx.pottery_contender("pottery RedisDict", pottery),
         ]
     finally:
-        kept.clear()
+        manager_dicts.clear()
 
 
 def _actor_creations(count: int) -> Measure:
