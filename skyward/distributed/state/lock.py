@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from typing import Any, Final
 
 from .base import CollectionState, register
+from .queue import check_positive_seconds
 
 logger = logging.getLogger("skyward")
 
@@ -21,21 +22,25 @@ type Grant = tuple[int, float]
 """What a successful acquire returns: the fencing token and the lease in seconds."""
 
 
-def check_acquire_args(blocking: bool, timeout: float) -> None:
-    """Apply the argument rules of ``threading.Lock.acquire``."""
+def check_acquire_args(label: str, blocking: bool, timeout: float) -> None:
+    """Apply the argument rules of ``threading.Lock.acquire``.
+
+    Raises TypeError for a non-number ``timeout`` and ValueError for a
+    timeout with ``blocking=False`` or a negative one other than -1.
+    """
     if isinstance(timeout, bool) or not isinstance(timeout, (int, float)):
         raise TypeError(
-            f"timeout must be a number of seconds, "
+            f"{label}: timeout must be a number of seconds, "
             f"not {type(timeout).__name__} {timeout!r}"
         )
     if not blocking and timeout != -1:
         raise ValueError(
-            f"cannot give a timeout ({timeout!r}) with blocking=False; "
+            f"{label}: cannot give a timeout ({timeout!r}) with blocking=False; "
             "drop the timeout or block"
         )
     if (timeout < 0 and timeout != -1) or math.isnan(timeout):
         raise ValueError(
-            f"timeout must be a non-negative number of seconds or -1 "
+            f"{label}: timeout must be a non-negative number of seconds or -1 "
             f"(wait forever), not {timeout!r}"
         )
 
@@ -57,7 +62,7 @@ class _Waiter:
 
     def __init__(
         self, future: asyncio.Future[Grant | None], owner: str, owner_name: str
-    ):
+    ) -> None:
         self.future = future
         self.owner = owner
         self.owner_name = owner_name
@@ -86,18 +91,9 @@ class LockState(CollectionState):
 
     def __init__(self, name: str, **options: Any) -> None:
         super().__init__(name, **options)
-        lease = options.get("lease", DEFAULT_LEASE)
-        if isinstance(lease, bool) or not isinstance(lease, (int, float)):
-            raise TypeError(
-                f"{self.label}: lease must be a number of seconds, "
-                f"not {type(lease).__name__} {lease!r}"
-            )
-        if not lease > 0 or math.isinf(lease):
-            raise ValueError(
-                f"{self.label}: lease must be a finite number of seconds > 0, "
-                f"not {lease!r}"
-            )
-        self.lease = float(lease)
+        self.lease = check_positive_seconds(
+            self.label, "lease", options.get("lease", DEFAULT_LEASE)
+        )
         self._holder: _Holder | None = None
         self._waiters: collections.deque[_Waiter] = collections.deque()
         self._tokens = itertools.count(1)
@@ -118,12 +114,12 @@ class LockState(CollectionState):
         """Grant the lock to ``owner`` now, later, or not (None).
 
         Raises:
+            TypeError: ``timeout`` is not a number.
+            ValueError: a timeout with ``blocking=False``, or a negative
+                timeout other than -1.
             RuntimeError: ``owner`` holds the lock already (not reentrant).
         """
-        try:
-            check_acquire_args(blocking, timeout)
-        except (TypeError, ValueError) as exc:
-            raise type(exc)(f"{self.label}: {exc}") from None
+        check_acquire_args(self.label, blocking, timeout)
         holder = self._holder
         if holder is None:
             return self._grant(owner, owner_name)
@@ -241,6 +237,7 @@ class LockState(CollectionState):
         return True
 
     def locked(self) -> bool:
+        """Return True if any owner holds the lock."""
         return self._holder is not None
 
     def stats(self) -> dict[str, Any]:

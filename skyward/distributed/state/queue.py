@@ -27,7 +27,7 @@ The list is empty when nothing arrived.
 
 
 def check_timeout(label: str, timeout: float | None) -> None:
-    """Raise ValueError unless ``timeout`` is None or a number >= 0."""
+    """Raise TypeError or ValueError unless ``timeout`` is None or a number >= 0."""
     if timeout is None:
         return
     if isinstance(timeout, bool) or not isinstance(timeout, (int, float)):
@@ -42,7 +42,12 @@ def check_timeout(label: str, timeout: float | None) -> None:
         )
 
 
-def _positive_seconds(label: str, option: str, value: Any) -> float:
+def check_positive_seconds(label: str, option: str, value: Any) -> float:
+    """Return ``value`` as a float if it is a finite number of seconds > 0.
+
+    Raises TypeError for a non-number and ValueError otherwise; both name
+    ``label`` and the option.
+    """
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise TypeError(
             f"{label}: {option} must be a number of seconds, "
@@ -120,7 +125,7 @@ class QueueState(CollectionState):
     def __init__(self, name: str, **options: Any) -> None:
         super().__init__(name, **options)
         self.maxsize = self._check_maxsize(options.get("maxsize", 0))
-        self.ack_timeout = _positive_seconds(
+        self.ack_timeout = check_positive_seconds(
             self.label, "ack_timeout", options.get("ack_timeout", DEFAULT_ACK_TIMEOUT)
         )
         self._items: collections.deque[Any] = collections.deque()
@@ -213,11 +218,15 @@ class QueueState(CollectionState):
 
     # Getting.
 
-    def get(self, block: bool = True, timeout: float | None = None) -> Any:
+    def get(
+        self, block: bool = True, timeout: float | None = None
+    ) -> Batch | asyncio.Future[Batch]:
         """Take the head item, wait for one, or return ``([], None)``."""
         return self._get(1, block, timeout)
 
-    def get_many(self, n: int, block: bool = True, timeout: float | None = None) -> Any:
+    def get_many(
+        self, n: int, block: bool = True, timeout: float | None = None
+    ) -> Batch | asyncio.Future[Batch]:
         """Take up to ``n`` items; when blocking, wait for at least one."""
         if isinstance(n, bool) or not isinstance(n, int):
             raise TypeError(
@@ -364,4 +373,10 @@ def _discard[W](waiters: collections.deque[W], waiter: W) -> None:
         pass
 
 
-__all__ = ["DEFAULT_ACK_TIMEOUT", "Batch", "QueueState", "check_timeout"]
+__all__ = [
+    "DEFAULT_ACK_TIMEOUT",
+    "Batch",
+    "QueueState",
+    "check_positive_seconds",
+    "check_timeout",
+]
