@@ -59,6 +59,7 @@ class BarrierProxy(CollectionProxy):
             threading.BrokenBarrierError: the barrier is broken, or breaks
                 (a timeout, ``abort()`` or ``reset()``) while this call waits.
             ValueError: ``timeout`` is negative.
+            TypeError: ``timeout`` is not a number.
         """
         return cast(int, self._call("wait", timeout))
 

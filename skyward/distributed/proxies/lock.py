@@ -14,6 +14,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any, Self, cast
 
 from ..endpoint import Endpoint
+from ..state.lock import Grant
 from ..types import Consistency
 from .base import CollectionProxy
 
@@ -249,6 +250,7 @@ class LockProxy(CollectionProxy):
         Raises:
             ValueError: a timeout with ``blocking=False``, or a negative
                 timeout other than -1.
+            TypeError: ``timeout`` is not a number.
             RuntimeError: the calling thread holds the lock already.
         """
         owner, owner_name = thread_owner()
@@ -323,7 +325,12 @@ class LockProxy(CollectionProxy):
         return self._granted(owner, reply)
 
     async def release_async(self) -> None:
-        """Release the lock held by the running task. Cost: one call."""
+        """Release the lock held by the running task. Cost: one call.
+
+        Raises:
+            RuntimeError: as for ``release``, with the running task as the
+                caller.
+        """
         owner, owner_name = task_owner()
         renewer = _current_renewer()
         token = renewer.token(self._actor, owner, lost=True)
@@ -348,7 +355,7 @@ class LockProxy(CollectionProxy):
     ) -> None:
         await self.release_async()
 
-    def _granted(self, owner: str, reply: tuple[int, float] | None) -> bool:
+    def _granted(self, owner: str, reply: Grant | None) -> bool:
         if reply is None:
             return False
         token, lease = reply

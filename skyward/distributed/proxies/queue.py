@@ -7,13 +7,12 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, Generic, Literal, cast, overload
 
 from ..endpoint import Endpoint
+from ..state.queue import Batch
 from ..types import Consistency, T
 from .base import CollectionProxy
 
 if TYPE_CHECKING:
     from ray.actor import ActorHandle
-
-type _Batch = tuple[list[Any], int | None]
 
 
 class QueueProxy(CollectionProxy, Generic[T]):  # noqa: UP046  # T has a default
@@ -74,7 +73,8 @@ class QueueProxy(CollectionProxy, Generic[T]):  # noqa: UP046  # T has a default
             queue.Full: the queue is full and ``block`` is False, or it stayed
                 full for ``timeout`` seconds.
             ValueError: ``timeout`` is negative.
-            TypeError: ``item`` does not match the queue's item type.
+            TypeError: ``item`` does not match the queue's item type, or
+                ``timeout`` is not a number.
         """
         self._check_type(item, 0, "item")
         self._call("put", item, block, timeout)
@@ -93,7 +93,10 @@ class QueueProxy(CollectionProxy, Generic[T]):  # noqa: UP046  # T has a default
 
         Raises:
             queue.Full: as for ``put``.
-            ValueError: there are more items than ``maxsize``.
+            ValueError: there are more items than ``maxsize``, or
+                ``timeout`` is negative.
+            TypeError: an item does not match the queue's item type, or
+                ``timeout`` is not a number.
         """
         batch = self._checked_items(items)
         self._call("put_many", batch, block, timeout)
@@ -121,6 +124,7 @@ class QueueProxy(CollectionProxy, Generic[T]):  # noqa: UP046  # T has a default
 
         Raises:
             ValueError: ``timeout`` is negative.
+            TypeError: ``timeout`` is not a number.
         """
         items = self._received(self._call("get", block, timeout))
         return items[0] if items else default
@@ -130,10 +134,7 @@ class QueueProxy(CollectionProxy, Generic[T]):  # noqa: UP046  # T has a default
 
         Cost: one call.
         """
-        items = self._received(self._call("get", False, None))
-        if not items:
-            raise queue.Empty(f"{self.label} is empty")
-        return items[0]
+        return self._head_or_empty(self._call("get", False, None))
 
     def get_many(
         self, n: int, block: bool = True, timeout: float | None = None
@@ -148,6 +149,7 @@ class QueueProxy(CollectionProxy, Generic[T]):  # noqa: UP046  # T has a default
 
         Raises:
             ValueError: ``n`` < 1 or ``timeout`` is negative.
+            TypeError: ``n`` is not an int, or ``timeout`` is not a number.
         """
         return self._received(self._call("get_many", n, block, timeout))
 
@@ -229,10 +231,7 @@ class QueueProxy(CollectionProxy, Generic[T]):  # noqa: UP046  # T has a default
 
     async def get_nowait_async(self) -> T:
         """Await ``get_nowait``. Cost: one call."""
-        items = self._received(await self._call_async("get", False, None))
-        if not items:
-            raise queue.Empty(f"{self.label} is empty")
-        return items[0]
+        return self._head_or_empty(await self._call_async("get", False, None))
 
     async def get_many_async(
         self, n: int, block: bool = True, timeout: float | None = None
@@ -260,11 +259,17 @@ class QueueProxy(CollectionProxy, Generic[T]):  # noqa: UP046  # T has a default
             self._check_type(item, 0, "item")
         return batch
 
-    def _received(self, reply: _Batch) -> list[T]:
+    def _received(self, reply: Batch) -> list[T]:
         items, delivery = reply
         if delivery is not None:
             self._actor.send("ack", delivery)
         return items
+
+    def _head_or_empty(self, reply: Batch) -> T:
+        items = self._received(reply)
+        if not items:
+            raise queue.Empty(f"{self.label} is empty")
+        return items[0]
 
 
 __all__ = ["QueueProxy"]
