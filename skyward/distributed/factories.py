@@ -50,13 +50,24 @@ def _typed(alias: Any) -> Any:
     return _TypedFactory(alias.__origin__, alias.__args__)
 
 
+class _Subscriptable:
+    """Base that makes ``factory[...]`` a ``_TypedFactory``.
+
+    It comes before the generic proxy class in a factory's bases, so
+    Generic's own ``__class_getitem__`` still checks the type arguments.
+    """
+
+    def __class_getitem__(cls, params: Any) -> Any:
+        return _typed(super().__class_getitem__(params))  # type: ignore[misc]
+
+
 def _take_types() -> tuple[Any, ...] | None:
     types = _pending_types.get()
     _pending_types.set(None)
     return types
 
 
-class dict(DictProxy[K, V]):
+class dict(_Subscriptable, DictProxy[K, V]):
     """A dict shared by the driver and every worker of the active pool.
 
     ``sky.dict("name")`` gets or creates the dict ``name``.
@@ -89,12 +100,8 @@ class dict(DictProxy[K, V]):
         endpoint = _get_active_registry().open("dict", name, types, isolated=isolated)
         super().__init__(endpoint, consistency or "eventual", name=name, types=types)
 
-    def __class_getitem__(cls, params: Any) -> Any:
-        # Generic's own __class_getitem__ checks the type arguments.
-        return _typed(super().__class_getitem__(params))  # type: ignore[misc]
 
-
-class list(ListProxy[T]):
+class list(_Subscriptable, ListProxy[T]):
     """A list shared by the driver and every worker of the active pool.
 
     ``sky.list("name")`` gets or creates the list ``name``, and
@@ -120,12 +127,8 @@ class list(ListProxy[T]):
         endpoint = _get_active_registry().open("list", name, types, isolated=isolated)
         super().__init__(endpoint, consistency or "eventual", name=name, types=types)
 
-    def __class_getitem__(cls, params: Any) -> Any:
-        # Generic's own __class_getitem__ checks the type arguments.
-        return _typed(super().__class_getitem__(params))  # type: ignore[misc]
 
-
-class set(SetProxy[T]):
+class set(_Subscriptable, SetProxy[T]):
     """A set shared by the driver and every worker of the active pool.
 
     ``sky.set("name")`` gets or creates the set ``name``, and
@@ -150,10 +153,6 @@ class set(SetProxy[T]):
         types = _take_types()
         endpoint = _get_active_registry().open("set", name, types, isolated=isolated)
         super().__init__(endpoint, consistency or "eventual", name=name, types=types)
-
-    def __class_getitem__(cls, params: Any) -> Any:
-        # Generic's own __class_getitem__ checks the type arguments.
-        return _typed(super().__class_getitem__(params))  # type: ignore[misc]
 
 
 class counter(CounterProxy):
@@ -180,7 +179,7 @@ class counter(CounterProxy):
         super().__init__(endpoint, consistency or "eventual", name=name)
 
 
-class queue(QueueProxy[T]):
+class queue(_Subscriptable, QueueProxy[T]):
     """A FIFO queue shared by the driver and every worker of the pool.
 
     ``sky.queue("name")`` gets or creates the queue ``name``, and
@@ -209,10 +208,6 @@ class queue(QueueProxy[T]):
             "queue", name, types, {"maxsize": maxsize}, isolated=isolated
         )
         super().__init__(endpoint, "strong", name=name, types=types)
-
-    def __class_getitem__(cls, params: Any) -> Any:
-        # Generic's own __class_getitem__ checks the type arguments.
-        return _typed(super().__class_getitem__(params))  # type: ignore[misc]
 
 
 class barrier(BarrierProxy):
