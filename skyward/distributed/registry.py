@@ -58,7 +58,9 @@ def alive_nodes() -> builtins.list[str]:
     return sorted(node["NodeID"] for node in ray.nodes() if node["Alive"])
 
 
-def on_node(nodes: builtins.list[str], index: int) -> Any:
+def on_node(
+    nodes: builtins.list[str], index: int
+) -> NodeAffinitySchedulingStrategy | str:
     """Return a scheduling strategy that prefers node ``index`` (round robin).
 
     The affinity is soft: if that node has no room, Ray places the actor
@@ -191,8 +193,9 @@ class DistributedRegistry:
     ) -> LockProxy:
         """Get or create the lock ``name``.
 
-        ``lease`` is how many seconds a holder keeps the lock before the host
-        releases it. With None the holder keeps it until it releases it.
+        ``lease`` is how many seconds the host lets a holder keep the lock
+        without a renewal, and the holder's process renews it in the
+        background. With None the default lease of 10 seconds applies.
 
         Cost: one call.
         """
@@ -324,8 +327,10 @@ class DistributedRegistry:
         endpoint = Endpoint(self._host(index), key)
         try:
             return endpoint, endpoint.call(op, *args)
-        except RayActorError:
-            logger.warning("host %s died; opening it again", self.host_name(index))
+        except RayActorError as exc:
+            logger.warning(
+                "host %s died (%s); opening it again", self.host_name(index), exc
+            )
             with self._lock:
                 self._hosts.pop(index, None)
             endpoint = Endpoint(self._host(index), key)
