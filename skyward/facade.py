@@ -285,7 +285,10 @@ class SyncComputePool:
 
     def __enter__(self) -> Self:
         if self._registry is not None:
-            raise RuntimeError("the pool is already open")
+            raise RuntimeError(
+                "the pool is already open, so it cannot be entered again; "
+                "close it first or create another with sky.pool()"
+            )
         self._start_ray()
         try:
             # Worker i prefers alive node i modulo the node count. Ray's SPREAD
@@ -392,18 +395,31 @@ class SyncComputePool:
         Raises:
             Exception: what the function raised, with its original type. The
                 remote traceback is chained as its cause.
+            RuntimeError: the pool is not open.
+            TypeError: ``call`` is not a ``PendingCall``.
         """
         ref = self._submit(self._take_worker(), call)
         return _get(ref)  # type: ignore[no-any-return]
 
     def broadcast[R](self, call: PendingCall[R]) -> builtins.list[R]:
-        """Run ``call`` once on every worker and return the results in order."""
+        """Run ``call`` once on every worker and return the results in order.
+
+        Raises:
+            Exception: a task's error, as for ``run``.
+            RuntimeError: the pool is not open.
+        """
         workers = self._open_workers()
         refs = [self._submit(worker, call) for worker in workers]
         return _get(refs)  # type: ignore[no-any-return]
 
     def run_all(self, group: PendingGroup[*tuple[Any, ...]]) -> tuple[Any, ...]:
-        """Run every call of ``group`` at once, each on the next worker."""
+        """Run every call of ``group`` at once, each on the next worker.
+
+        Raises:
+            Exception: a task's error, as for ``run``.
+            RuntimeError: the pool is not open.
+            TypeError: an item of ``group`` is not a ``PendingCall``.
+        """
         refs = [self._submit(self._take_worker(), call) for call in group.calls]
         return tuple(_get(refs))
 
