@@ -368,7 +368,10 @@ class SyncComputePool:
             ray.init(address=address, namespace=self.namespace)
             logger.info("joined the Ray cluster at %s", address)
         else:
+            # "local" starts a new instance; without it ray.init would join
+            # whatever cluster a `ray start` on this machine left running.
             ray.init(
+                address="local",
                 include_dashboard=False,
                 _node_ip_address="127.0.0.1",
                 namespace=self.namespace,

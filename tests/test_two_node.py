@@ -36,8 +36,20 @@ START_TIMEOUT = 180.0
 DRIVER = """
 import json
 import sys
+import time
+
+import ray
 
 import skyward as sky
+
+# "Ray runtime started" on the second node can come before the head lists
+# the node as alive; the pool places workers on the nodes alive at start.
+ray.init(address=sys.argv[1])
+deadline = time.monotonic() + 120
+while sum(node["Alive"] for node in ray.nodes()) < 2:
+    if time.monotonic() > deadline:
+        sys.exit("the second node never joined the cluster")
+    time.sleep(0.2)
 
 
 @sky.compute
