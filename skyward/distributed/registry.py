@@ -83,6 +83,10 @@ class DistributedRegistry:
             collection opens. Every process of a scope must use the same
             count, which pickling the registry preserves.
 
+    Raises:
+        TypeError: ``hosts`` is not an int or None.
+        ValueError: ``hosts`` is less than 1.
+
     Opening a collection costs one call to its host, or two for a
     collection in its own actor. The first collection on each host also
     looks up or creates the host actor. Registries pickle by scope and host
@@ -90,8 +94,17 @@ class DistributedRegistry:
     """
 
     def __init__(self, scope: str | None = None, *, hosts: int | None = None) -> None:
-        if hosts is not None and hosts < 1:
-            raise ValueError(f"hosts must be at least 1, not {hosts!r}")
+        if hosts is not None:
+            if isinstance(hosts, bool) or not isinstance(hosts, int):
+                raise TypeError(
+                    f"hosts must be an int or None, not {type(hosts).__name__} "
+                    f"{hosts!r}"
+                )
+            if hosts < 1:
+                raise ValueError(
+                    f"hosts must be at least 1, not {hosts!r}; pass None to use "
+                    "one host per alive Ray node"
+                )
         self._scope = uuid.uuid4().hex[:12] if scope is None else scope
         self._host_count = hosts
         self._hosts: builtins.dict[int, ActorHandle] = {}
