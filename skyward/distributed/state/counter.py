@@ -25,7 +25,7 @@ class CounterState(CollectionState):
 
     KIND = "counter"
     OPERATIONS = frozenset(
-        {"get", "increment", "decrement", "reset", "compare_and_set", "get_and_set"}
+        {"get", "increment", "decrement", "reset", "compare_and_set"}
     )
 
     def __init__(self, name: str, **options: Any) -> None:
@@ -52,7 +52,3 @@ class CounterState(CollectionState):
             return False
         self.value = new
         return True
-
-    def get_and_set(self, new: int) -> int:
-        old, self.value = self.value, _as_int(self.label, "new value", new)
-        return old
