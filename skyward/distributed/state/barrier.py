@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import threading
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, override
 
 from .base import CollectionState, register
 from .queue import check_timeout
@@ -61,6 +61,7 @@ class BarrierState(CollectionState):
         self._broken = False
         self._epoch = 0
 
+    @override
     def check_options(self, options: Mapping[str, Any]) -> None:
         """Raise ValueError when ``parties`` differs from this barrier's."""
         if "parties" in options and options["parties"] != self._parties:
@@ -153,6 +154,7 @@ class BarrierState(CollectionState):
             "epoch": self._epoch,
         }
 
+    @override
     def close(self) -> None:
         """Break the barrier for its waiters; it was dropped."""
         self._break("it was dropped")

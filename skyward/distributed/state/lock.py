@@ -8,7 +8,7 @@ import itertools
 import logging
 import math
 from collections.abc import Mapping
-from typing import Any, Final
+from typing import Any, Final, override
 
 from .base import CollectionState, register
 from .queue import check_positive_seconds
@@ -100,6 +100,7 @@ class LockState(CollectionState):
         self._last_token = 0
         self._lease_timer: asyncio.TimerHandle | None = None
 
+    @override
     def check_options(self, options: Mapping[str, Any]) -> None:
         """Raise ValueError when ``lease`` differs from this lock's."""
         if "lease" in options and options["lease"] != self.lease:
@@ -250,6 +251,7 @@ class LockState(CollectionState):
             "lease": self.lease,
         }
 
+    @override
     def close(self) -> None:
         """Fail waiting acquires and stop the lease timer; the lock was dropped."""
         if self._lease_timer is not None:

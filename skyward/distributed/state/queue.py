@@ -9,7 +9,7 @@ import logging
 import math
 import queue
 from collections.abc import Iterable, Mapping
-from typing import Any, Final
+from typing import Any, Final, override
 
 from .base import CollectionState, register
 
@@ -147,6 +147,7 @@ class QueueState(CollectionState):
             )
         return maxsize
 
+    @override
     def check_options(self, options: Mapping[str, Any]) -> None:
         """Raise ValueError when ``maxsize`` or ``ack_timeout`` differ."""
         for option, current in (
@@ -350,6 +351,7 @@ class QueueState(CollectionState):
             "in_delivery": sum(len(d.items) for d in self._deliveries.values()),
         }
 
+    @override
     def close(self) -> None:
         """Fail waiting calls and cancel timers; the queue was dropped."""
         error = RuntimeError(f"{self.label} was dropped while this call waited")
