@@ -46,7 +46,7 @@ class CounterProxy(CollectionProxy):
 
         Cost: one call, unwaited under eventual consistency.
         """
-        self._write("reset", _checked(self, value))
+        self._write("reset", _checked(self, value, "value"))
 
     def compare_and_set(self, expected: int, new: int) -> bool:
         """Set ``new`` if the value is ``expected``; return whether it did.
@@ -56,7 +56,9 @@ class CounterProxy(CollectionProxy):
         return cast(
             bool,
             self._call(
-                "compare_and_set", _checked(self, expected), _checked(self, new)
+                "compare_and_set",
+                _checked(self, expected, "expected"),
+                _checked(self, new, "new"),
             ),
         )
 
@@ -69,7 +71,7 @@ class CounterProxy(CollectionProxy):
         return self.value
 
     def _count(self, op: str, n: int) -> int | None:
-        n = _checked(self, n)
+        n = _checked(self, n, "n")
         if self._consistency == "strong":
             return cast(int, self._call(op, n))
         self._write(op, n)
@@ -83,38 +85,43 @@ class CounterProxy(CollectionProxy):
 
     async def increment_async(self, n: int = 1) -> int:
         """Add ``n`` and return the new value. Cost: one call."""
-        return cast(int, await self._call_async("increment", _checked(self, n)))
+        return cast(int, await self._call_async("increment", _checked(self, n, "n")))
 
     async def decrement_async(self, n: int = 1) -> int:
         """Subtract ``n`` and return the new value. Cost: one call."""
-        return cast(int, await self._call_async("decrement", _checked(self, n)))
+        return cast(int, await self._call_async("decrement", _checked(self, n, "n")))
 
     async def reset_async(self, value: int = 0) -> None:
         """Set the counter to ``value``.
 
         Cost: one call, awaited only under strong consistency.
         """
-        await self._write_async("reset", _checked(self, value))
+        await self._write_async("reset", _checked(self, value, "value"))
 
     async def compare_and_set_async(self, expected: int, new: int) -> bool:
         """Await ``compare_and_set``. Cost: one call."""
         return cast(
             bool,
             await self._call_async(
-                "compare_and_set", _checked(self, expected), _checked(self, new)
+                "compare_and_set",
+                _checked(self, expected, "expected"),
+                _checked(self, new, "new"),
             ),
         )
 
 
-def _checked(proxy: CounterProxy, value: int) -> int:
-    """Return ``value`` as an int, accepting any ``__index__`` type but bool."""
+def _checked(proxy: CounterProxy, value: int, role: str) -> int:
+    """Return ``value`` as an int, accepting any ``__index__`` type but bool.
+
+    ``role`` is the parameter name that the TypeError message shows.
+    """
     if not isinstance(value, bool):
         try:
             return operator.index(value)
         except TypeError:
             pass
     raise TypeError(
-        f"{proxy.label}: expected an int, not {type(value).__name__} {value!r}"
+        f"{proxy.label}: {role} must be an int, not {type(value).__name__} {value!r}"
     )
 
 
