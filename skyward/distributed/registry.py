@@ -341,8 +341,13 @@ class DistributedRegistry:
         try:
             return endpoint, endpoint.call(op, *args)
         except RayActorError as exc:
+            # NOTE: Ray does not restart a host, so the host under this name
+            # is a new one, and the collections of the dead host are lost.
             logger.warning(
-                "host %s died (%s); opening it again", self.host_name(index), exc
+                "host %s died (%s) and its collections are lost; opening a "
+                "new host under its name",
+                self.host_name(index),
+                exc,
             )
             with self._lock:
                 self._hosts.pop(index, None)
