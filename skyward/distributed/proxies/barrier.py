@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, cast
 
 from ..endpoint import Endpoint
+from ..state.barrier import BarrierStats
 from ..types import Consistency
 from .base import CollectionProxy
 
@@ -89,6 +90,14 @@ class BarrierProxy(CollectionProxy):
     def broken(self) -> bool:
         """Whether the barrier is broken. Cost: one call."""
         return cast(bool, self._call("broken"))
+
+    def stats(self) -> BarrierStats:
+        """Return the parties, waiting count, broken flag and round number.
+
+        The round number (``epoch``) grows by one at each release and each
+        ``reset``. The result is a snapshot. Cost: one call.
+        """
+        return cast(BarrierStats, self._call("stats"))
 
     # Async forms: the same calls, awaited without blocking the event loop.
 

@@ -14,7 +14,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any, Self, cast
 
 from ..endpoint import Endpoint
-from ..state.lock import Grant
+from ..state.lock import Grant, LockStats
 from ..types import Consistency
 from .base import CollectionProxy
 
@@ -291,11 +291,11 @@ class LockProxy(CollectionProxy):
                 return token
         return renewer.token(self._actor, thread_owner()[0])
 
-    def stats(self) -> dict[str, Any]:
+    def stats(self) -> LockStats:
         """Return the holder's description and token, the number of waiters
         and the lease. Cost: one call.
         """
-        return cast(dict[str, Any], self._call("stats"))
+        return cast(LockStats, self._call("stats"))
 
     def __enter__(self) -> Self:
         self.acquire()

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, Generic, Literal, cast, overload
 
 from ..endpoint import Endpoint
-from ..state.queue import Batch
+from ..state.queue import Batch, QueueStats
 from ..types import Consistency, T
 from .base import CollectionProxy
 
@@ -176,11 +176,11 @@ class QueueProxy(CollectionProxy, Generic[T]):  # noqa: UP046  # T has a default
         """The bound on queued items, 0 for unbounded. Cost: one call."""
         return cast(int, self._call("get_maxsize"))
 
-    def stats(self) -> dict[str, int]:
+    def stats(self) -> QueueStats:
         """Return counts of queued items, waiting getters and putters, and items
         handed to getters but not yet acknowledged. Cost: one call.
         """
-        return cast(dict[str, int], self._call("stats"))
+        return cast(QueueStats, self._call("stats"))
 
     # Async forms: the same calls, awaited without blocking the event loop.
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import threading
 from collections.abc import Mapping
-from typing import Any, override
+from typing import Any, TypedDict, override
 
 from .base import CollectionState, register
 from .queue import check_timeout
@@ -20,6 +20,16 @@ def check_parties(label: str, parties: Any) -> int:
     if parties < 1:
         raise ValueError(f"{label}: parties must be >= 1, not {parties!r}")
     return parties
+
+
+class BarrierStats(TypedDict):
+    """The barrier's state as ``stats`` returns it, a snapshot."""
+
+    parties: int
+    n_waiting: int
+    broken: bool
+    epoch: int
+    """Rounds completed or reset since the barrier was created."""
 
 
 class _Waiter:
@@ -145,7 +155,7 @@ class BarrierState(CollectionState):
     def broken(self) -> bool:
         return self._broken
 
-    def stats(self) -> dict[str, int | bool]:
+    def stats(self) -> BarrierStats:
         """Return the parties, waiting count, broken flag and epoch number."""
         return {
             "parties": self._parties,
@@ -160,4 +170,4 @@ class BarrierState(CollectionState):
         self._break("it was dropped")
 
 
-__all__ = ["BarrierState", "check_parties"]
+__all__ = ["BarrierState", "BarrierStats", "check_parties"]

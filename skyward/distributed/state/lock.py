@@ -8,7 +8,7 @@ import itertools
 import logging
 import math
 from collections.abc import Mapping
-from typing import Any, Final, override
+from typing import Any, Final, TypedDict, override
 
 from .base import CollectionState, register
 from .queue import check_positive_seconds
@@ -43,6 +43,19 @@ def check_acquire_args(label: str, blocking: bool, timeout: float) -> None:
             f"{label}: timeout must be a non-negative number of seconds or -1 "
             f"(wait forever), not {timeout!r}"
         )
+
+
+class LockStats(TypedDict):
+    """The lock's state as ``stats`` returns it, a snapshot."""
+
+    holder: str | None
+    """Description of the holder, or None when the lock is free."""
+    token: int | None
+    """Fencing token of the current hold, or None when the lock is free."""
+    waiters: int
+    """Acquire calls waiting for the lock."""
+    lease: float
+    """Seconds a holder keeps the lock without renewing it."""
 
 
 class _Holder:
@@ -241,7 +254,7 @@ class LockState(CollectionState):
         """Return True if any owner holds the lock."""
         return self._holder is not None
 
-    def stats(self) -> dict[str, Any]:
+    def stats(self) -> LockStats:
         """Return the holder's description and token, and the waiter count."""
         holder = self._holder
         return {
@@ -266,4 +279,4 @@ class LockState(CollectionState):
         self._holder = None
 
 
-__all__ = ["DEFAULT_LEASE", "Grant", "LockState", "check_acquire_args"]
+__all__ = ["DEFAULT_LEASE", "Grant", "LockState", "LockStats", "check_acquire_args"]

@@ -9,7 +9,7 @@ import logging
 import math
 import queue
 from collections.abc import Iterable, Mapping
-from typing import Any, Final, override
+from typing import Any, Final, TypedDict, override
 
 from .base import CollectionState, register
 
@@ -58,6 +58,19 @@ def check_positive_seconds(label: str, option: str, value: Any) -> float:
             f"{label}: {option} must be a finite number of seconds > 0, not {value!r}"
         )
     return float(value)
+
+
+class QueueStats(TypedDict):
+    """Counts that ``stats`` returns, each a snapshot."""
+
+    items: int
+    """Items queued, not counting those in delivery."""
+    getters: int
+    """Get calls waiting for an item."""
+    putters: int
+    """Put calls waiting for room."""
+    in_delivery: int
+    """Items handed to waiting getters and not acknowledged yet."""
 
 
 class _Getter:
@@ -342,7 +355,7 @@ class QueueState(CollectionState):
     def get_maxsize(self) -> int:
         return self.maxsize
 
-    def stats(self) -> dict[str, int]:
+    def stats(self) -> QueueStats:
         """Return counts of items, waiting getters and putters, and deliveries."""
         return {
             "items": len(self._items),
@@ -379,6 +392,7 @@ __all__ = [
     "DEFAULT_ACK_TIMEOUT",
     "Batch",
     "QueueState",
+    "QueueStats",
     "check_positive_seconds",
     "check_timeout",
 ]
