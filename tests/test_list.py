@@ -300,6 +300,15 @@ def test_sort_mixed_types_raises(host: ActorHandle) -> None:
     assert len(items) == 2
 
 
+def test_sort_failing_compare_keeps_order(host: ActorHandle) -> None:
+    # list.sort leaves this list half sorted when it reaches "x".
+    values: list[object] = [12, 13, 1, 8, 15, 6, 19, 4, 7, 5, "x", 9, 3, 2]
+    items = filled(host, values)
+    with pytest.raises(TypeError):
+        items.sort()
+    assert items.copy() == values
+
+
 def test_copy_is_builtin_list(host: ActorHandle) -> None:
     items = filled(host, [1, 2])
     snapshot = items.copy()

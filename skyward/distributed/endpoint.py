@@ -98,7 +98,8 @@ class _Channel:
             # Keep the numbering whole: the host waits for every number.
             self.actor.call.remote(self.client, seq, "", "__sync__", _EMPTY, [], True)
             raise
-        _calls += 1
+        with _calls_lock:
+            _calls += 1
         oldest: list[ray.ObjectRef[Any]] = []
         if track:
             self.in_flight.append(ref)
@@ -160,6 +161,7 @@ _channels_pid = os.getpid()
 _channels_lock = threading.Lock()
 
 _calls = 0
+_calls_lock = threading.Lock()
 
 
 def call_count() -> int:
@@ -208,6 +210,8 @@ def _channel(actor: ActorHandle) -> _Channel:
             if not _channels:
                 # Registered after ray.init, so it runs before Ray's own
                 # shutdown hook: buffered writes reach their hosts at exit.
+                # Unregistering first keeps one registration, the newest.
+                atexit.unregister(_flush_at_exit)
                 atexit.register(_flush_at_exit)
             channel = _channels[key] = _Channel(actor)
         return channel

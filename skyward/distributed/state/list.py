@@ -150,7 +150,10 @@ class ListState(CollectionState):
     ) -> None:
         # NOTE: the key function runs inside the host's event loop, so a slow
         # key holds up every collection of that host until the sort ends.
-        self.items.sort(key=key, reverse=reverse)
+        # Sort a copy: a key or comparison that raises halfway through would
+        # otherwise leave the list partly sorted.
+        ordered = sorted(self.items, key=key, reverse=reverse)
+        self.items[:] = ordered
 
     # Helpers.
 
