@@ -14,13 +14,10 @@ from __future__ import annotations
 import io
 import pickle
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import ray
 from ray import cloudpickle
-
-if TYPE_CHECKING:
-    from ray.actor import ActorHandle
 
 LARGE_VALUE_BYTES = 1 << 20
 """Size from which a bytes-like value or array is sent through the object store."""
@@ -61,16 +58,16 @@ def _large_size(obj: object) -> int:
 
 
 class _ClientPickler(cloudpickle.Pickler):
-    def __init__(self, file: io.BytesIO, owner: ActorHandle | None) -> None:
+    def __init__(self, file: io.BytesIO, store_large: bool) -> None:
         super().__init__(file, protocol=pickle.HIGHEST_PROTOCOL)
-        self.owner = owner
+        self.store_large = store_large
         self.refs: list[ray.ObjectRef[Any]] = []
 
     def persistent_id(self, obj: object) -> int | None:
         if isinstance(obj, Stored):
             self.refs.append(obj.ref)
             return len(self.refs) - 1
-        if self.owner is not None and _large_size(obj) >= LARGE_VALUE_BYTES:
+        if self.store_large and _large_size(obj) >= LARGE_VALUE_BYTES:
             # Ray 2.56 removed ray.put's _owner argument, so the writer owns
             # this object; the host takes its own copy (see _HostUnpickler).
             self.refs.append(ray.put(obj))
@@ -84,8 +81,10 @@ class _HostUnpickler(pickle.Unpickler):
         self.refs = refs
 
     def persistent_load(self, pid: Any) -> object:
-        # The value is in this node's object store already, so ray.get maps
-        # it without copying; ray.put copies it into an object the host owns.
+        # The writer owns the object behind the reference, so it would be lost
+        # with the writer. ray.put copies the value into an object the host
+        # owns. ray.get maps the value without copying only when the writer ran
+        # on the host's node. Otherwise it transfers the value to this node.
         return Stored(ray.put(ray.get(self.refs[pid])))
 
 
@@ -139,22 +138,24 @@ def _fetched(value: Any) -> Any:
 type Encoded = tuple[bytes, list[ray.ObjectRef[Any]]]
 
 
-def encode(obj: object, owner: ActorHandle | None = None) -> Encoded:
+def encode(obj: object, *, client: bool = False) -> Encoded:
     """Pickle ``obj``, moving large buffers to the object store.
 
-    With ``owner`` (the client side) large buffers are put in the object
-    store owned by that actor. Without it (the host side) only values that
-    are already ``Stored`` become references.
+    With ``client=True`` (a proxy encoding call arguments) each large buffer
+    is put in the object store. The calling process owns that object, and
+    the host copies it into an object of its own when it decodes the call.
+    With ``client=False`` (the host encoding a reply) only values that are
+    already ``Stored`` become references.
 
     Raises:
         TypeError: ``obj`` or a part of it cannot be pickled.
     """
     file = io.BytesIO()
-    pickler = _ClientPickler(file, owner)
+    pickler = _ClientPickler(file, store_large=client)
     try:
         pickler.dump(obj)
     except (pickle.PicklingError, TypeError, AttributeError) as exc:
-        raise TypeError(f"cannot pickle {_short(obj)}: {exc}") from exc
+        raise TypeError(f"cannot pickle {short_repr(obj)}: {exc}") from exc
     return file.getvalue(), pickler.refs
 
 
@@ -168,8 +169,9 @@ def decode_on_client(data: bytes, refs: list[ray.ObjectRef[Any]]) -> Any:
     return _ClientUnpickler(io.BytesIO(data), refs).load()
 
 
-def _short(obj: object, limit: int = 200) -> str:
-    text = repr(obj)
+def short_repr(value: object, limit: int = 120) -> str:
+    """Return ``repr(value)`` cut to ``limit`` characters for messages."""
+    text = repr(value)
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
@@ -181,4 +183,5 @@ __all__ = [
     "decode_on_client",
     "decode_on_host",
     "encode",
+    "short_repr",
 ]

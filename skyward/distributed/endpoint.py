@@ -75,6 +75,30 @@ class _Channel:
             _, oldest = self._send_buffer_locked(track=True)
         _wait_all(oldest)
 
+    def send_buffer_or_log(self) -> None:
+        """Send the buffered blind writes like ``send_buffer``, logging a failure.
+
+        The flusher thread calls this: it has no caller to raise an error to.
+        """
+        with self.lock:
+            count = len(self.buffer)
+            if not count:
+                return
+            try:
+                _, oldest = self._send_buffer_locked(track=True)
+            except Exception:
+                # NOTE: these writes are lost. The host receives only a
+                # __sync__ call in their place, so no later flush or waiting
+                # call of this process raises an error for them.
+                logger.exception(
+                    "sending a batch of %d buffered writes to host actor %s "
+                    "failed, so the writes are lost",
+                    count,
+                    self.actor._actor_id.hex(),
+                )
+                return
+        _wait_all(oldest)
+
     def drain(self) -> None:
         """Send the buffer and wait until every unwaited call has run."""
         self.send_buffer()
@@ -148,9 +172,12 @@ class _Flusher:
                 continue
             for channel in channels:
                 try:
-                    channel.send_buffer()
+                    channel.send_buffer_or_log()
                 except Exception:
-                    logger.exception("sending buffered writes to a host failed")
+                    logger.exception(
+                        "waiting for earlier writes to host actor %s failed",
+                        channel.actor._actor_id.hex(),
+                    )
 
 
 _EMPTY = encode(((), {}))[0]
@@ -241,7 +268,7 @@ class Endpoint:
         Raises:
             TypeError: an argument cannot be pickled. Nothing was sent.
         """
-        payload, refs = encode((args, kwargs), owner=self.actor)
+        payload, refs = encode((args, kwargs), client=True)
         entry = (self.collection, op, payload, refs, blind)
         return _channel(self.actor).submit(entry)
 

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Self
 
 from typeguard import CollectionCheckStrategy, TypeCheckError, check_type
 
+from ..codec import short_repr
 from ..endpoint import Endpoint
 from ..types import Consistency
 
@@ -25,12 +26,6 @@ def type_name(tp: object) -> str:
             else (f"{tp.__module__}.{tp.__qualname__}")
         )
     return repr(tp).replace("typing.", "")
-
-
-def short_repr(value: object, limit: int = 120) -> str:
-    """Return ``repr(value)`` cut to ``limit`` characters for messages."""
-    text = repr(value)
-    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 class CollectionProxy:
@@ -57,14 +52,15 @@ class CollectionProxy:
         name: str | None = None,
         types: tuple[Any, ...] | None = None,
     ) -> None:
-        if consistency not in _CONSISTENCIES:
-            raise ValueError(
-                f"consistency must be 'strong' or 'eventual', not {consistency!r}"
-            )
         endpoint = actor if isinstance(actor, Endpoint) else Endpoint(actor)
         self._actor = endpoint
-        self._consistency = consistency
         self._name = endpoint.collection if name is None else name
+        if consistency not in _CONSISTENCIES:
+            raise ValueError(
+                f"{self.label}: consistency must be 'strong' or 'eventual', "
+                f"not {consistency!r}"
+            )
+        self._consistency = consistency
         self._types = types
 
     @property
@@ -192,6 +188,12 @@ class CollectionProxy:
         return f"<{type(self).__name__}{types} {self._name!r} {self._consistency}>"
 
     def __copy__(self) -> Self:
+        """Return ``self``: a proxy is a reference to the collection.
+
+        A copy would reach the same collection, so ``copy.copy`` returns the
+        proxy itself. Build a builtin from it, such as ``dict(proxy)``, to copy
+        the contents.
+        """
         return self
 
 
