@@ -514,11 +514,14 @@ class SyncComputePool:
         self,
         name: str,
         *,
-        maxsize: int = 0,
+        maxsize: int | None = None,
         types: tuple[Any] | None = None,
         isolated: bool = False,
     ) -> QueueProxy[Any]:
         """Get or create the pool's queue ``name``.
+
+        With ``maxsize`` None a new queue is unbounded and an existing one
+        keeps its bound.
 
         Cost: one call.
         """

@@ -190,7 +190,9 @@ class queue(_Subscriptable, QueueProxy[T]):
     Args:
         name: The queue's name, unique among the pool's queues.
         maxsize: How many items the queue holds before ``put`` blocks,
-            or 0 for no limit. It must match when the queue already exists.
+            or 0 for no limit. With None (the default) a new queue has no
+            limit and an existing one keeps its own; any other value must
+            match the existing queue's.
         isolated: Keep the queue in a Ray actor of its own.
 
     Raises:
@@ -202,10 +204,15 @@ class queue(_Subscriptable, QueueProxy[T]):
     Cost: one call.
     """
 
-    def __init__(self, name: str, *, maxsize: int = 0, isolated: bool = False) -> None:
+    def __init__(
+        self, name: str, *, maxsize: int | None = None, isolated: bool = False
+    ) -> None:
         types = _take_types()
+        options: builtins.dict[str, Any] = (
+            {} if maxsize is None else {"maxsize": maxsize}
+        )
         endpoint = _get_active_registry().open(
-            "queue", name, types, {"maxsize": maxsize}, isolated=isolated
+            "queue", name, types, options, isolated=isolated
         )
         super().__init__(endpoint, "strong", name=name, types=types)
 

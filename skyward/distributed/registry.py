@@ -182,15 +182,16 @@ class DistributedRegistry:
         self,
         name: str,
         *,
-        maxsize: int = 0,
+        maxsize: int | None = None,
         types: tuple[Any] | None = None,
         isolated: bool = False,
     ) -> QueueProxy[Any]:
         """Get or create the FIFO queue ``name`` (``maxsize`` 0: unbounded).
 
-        Cost: one call.
+        With ``maxsize`` None a new queue is unbounded and an existing one
+        keeps its bound. Cost: one call.
         """
-        options = {"maxsize": maxsize}
+        options = {} if maxsize is None else {"maxsize": maxsize}
         return self._proxy(QueueProxy, name, "strong", types, options, isolated)
 
     def barrier(self, name: str, n: int, *, isolated: bool = False) -> BarrierProxy:

@@ -1,0 +1,48 @@
+"""Queue edge cases found by trying to break it."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+
+import pytest
+
+import skyward as sky
+from skyward.distributed import DistributedRegistry, _set_active_registry
+
+
+@pytest.fixture(scope="module")
+def registry() -> Iterator[DistributedRegistry]:
+    reg = DistributedRegistry(hosts=1)
+    yield reg
+    reg.cleanup()
+
+
+@pytest.fixture
+def active(registry: DistributedRegistry) -> Iterator[DistributedRegistry]:
+    _set_active_registry(registry)
+    yield registry
+    _set_active_registry(None)
+
+
+def test_reopen_without_maxsize_keeps_bound(active: DistributedRegistry) -> None:
+    name = f"q-{uuid.uuid4().hex[:8]}"
+    sky.queue(name, maxsize=5)
+    assert sky.queue(name).maxsize == 5
+
+
+def test_registry_reopen_without_maxsize(active: DistributedRegistry) -> None:
+    name = f"q-{uuid.uuid4().hex[:8]}"
+    active.queue(name, maxsize=3)
+    assert active.queue(name).maxsize == 3
+
+
+def test_new_queue_without_maxsize_unbounded(active: DistributedRegistry) -> None:
+    assert sky.queue(f"q-{uuid.uuid4().hex[:8]}").maxsize == 0
+
+
+def test_reopen_other_maxsize_raises(active: DistributedRegistry) -> None:
+    name = f"q-{uuid.uuid4().hex[:8]}"
+    sky.queue(name, maxsize=5)
+    with pytest.raises(ValueError, match="maxsize=5"):
+        sky.queue(name, maxsize=4)
