@@ -50,7 +50,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--quick",
         action="store_true",
-        help="small sizes and one repetition (about 1 to 1.5 minutes on 2 cores)",
+        help="small sizes and one repetition (30 to 90 s on 2 cores)",
     )
     parser.add_argument(
         "--markdown",
