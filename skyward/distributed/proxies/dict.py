@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 from collections.abc import (
     Callable,
     ItemsView,
@@ -26,9 +27,16 @@ if TYPE_CHECKING:
 _T = TypeVar("_T")
 _K2 = TypeVar("_K2")
 _V2 = TypeVar("_V2")
+_E = TypeVar("_E")
 
-_NO_DEFAULT: Any = object()
-"""Default of ``pop``: tells "no default given" apart from any value."""
+
+class _NoDefault(enum.Enum):
+    """Marker of a ``pop`` call without a default, distinct from any value."""
+
+    NO_DEFAULT = enum.auto()
+
+
+_NO_DEFAULT = _NoDefault.NO_DEFAULT
 
 
 class DictProxy(CollectionProxy, MutableMapping[K, V]):
@@ -350,8 +358,9 @@ class DictProxy(CollectionProxy, MutableMapping[K, V]):
         self._check_type(key, 0, "key")
         return self._call("compute", key, self._host_function(fn))
 
-    # Async forms. Each awaits the host without blocking the event loop;
-    # blind writes are still not waited for under eventual consistency.
+    # Async forms: the same operations and costs, awaited without blocking
+    # the event loop. Blind writes are still not waited for under eventual
+    # consistency.
 
     async def getitem_async(self, key: K) -> V:
         """Await ``self[key]``."""
@@ -434,7 +443,17 @@ class DictProxy(CollectionProxy, MutableMapping[K, V]):
         self._check_item(key, default)
         return await self._call_async("setdefault", key, default)
 
-    async def update_async(self, other: Any = (), /, **kwargs: V) -> None:
+    @overload
+    async def update_async(
+        self, other: SupportsKeysAndGetItem[K, V], /, **kwargs: V
+    ) -> None: ...
+    @overload
+    async def update_async(
+        self, other: Iterable[tuple[K, V]], /, **kwargs: V
+    ) -> None: ...
+    @overload
+    async def update_async(self, /, **kwargs: V) -> None: ...
+    async def update_async(self, other: Any = (), /, **kwargs: Any) -> None:
         """Await ``update``."""
         other = await _read_pairs_async(other)
         await self._write_async("update", self._checked_pairs(other, kwargs))
@@ -495,8 +514,9 @@ class DictProxy(CollectionProxy, MutableMapping[K, V]):
         # Checked here because merge calls fn only for a key that has a value.
         if not callable(fn):
             raise TypeError(
-                f"{self.label}: expected a callable, not "
-                f"{type(fn).__name__} {short_repr(fn)}"
+                f"{self.label}: fn must be callable, not {type(fn).__name__} "
+                f"{short_repr(fn)}. Pass a function such as operator.add or a "
+                f"lambda."
             )
         return OnValues(fn)
 
@@ -534,11 +554,11 @@ class DictProxy(CollectionProxy, MutableMapping[K, V]):
         for index, element in enumerate(other):
             try:
                 pair = tuple(element)
-            except TypeError:
+            except TypeError as exc:
                 raise TypeError(
                     f"{self.label}: cannot convert update sequence element "
                     f"#{index} ({element!r}) to a sequence"
-                ) from None
+                ) from exc
             if len(pair) != 2:
                 raise ValueError(
                     f"{self.label}: update sequence element #{index} has length "
@@ -548,64 +568,54 @@ class DictProxy(CollectionProxy, MutableMapping[K, V]):
         return pairs
 
 
-class DictKeysView(KeysView[K]):
-    """Live, set-like view of a ``DictProxy``'s keys.
+class _SnapshotSetOperations(AbstractSet[_E]):
+    """Set operations and comparisons of a view, made on one snapshot.
 
-    ``len`` and ``in`` cost one call each, and iteration one call per page.
-    Set operations and comparisons read one snapshot of the keys and
-    return builtin sets, as ``dict.keys()`` does.
+    Each reads the view once (one call per page) and returns a builtin set,
+    as the operations of ``dict.keys()`` and ``dict.items()`` do.
     """
 
-    _mapping: DictProxy[K, Any]
-
-    def __init__(self, proxy: DictProxy[K, Any]) -> None:
-        super().__init__(proxy)
-
-    def _snapshot(self) -> set[K]:
+    def _snapshot(self) -> set[_E]:
         return set(iter(self))
 
     @override
-    def __and__(self, other: Iterable[Any], /) -> set[K]:
+    def __and__(self, other: Iterable[Any], /) -> set[_E]:
         if not isinstance(other, Iterable):
             return NotImplemented
         return self._snapshot().intersection(other)
 
-    @override
     def __rand__(self, other: Iterable[_T], /) -> set[_T]:
         if not isinstance(other, Iterable):
             return NotImplemented
         return set(other).intersection(self._snapshot())
 
     @override
-    def __or__(self, other: Iterable[_T], /) -> set[K | _T]:
+    def __or__(self, other: Iterable[_T], /) -> set[_E | _T]:
         if not isinstance(other, Iterable):
             return NotImplemented
-        return set[K | _T](self._snapshot()).union(other)
+        return set[_E | _T](self._snapshot()).union(other)
 
-    @override
-    def __ror__(self, other: Iterable[_T], /) -> set[K | _T]:
+    def __ror__(self, other: Iterable[_T], /) -> set[_E | _T]:
         return self.__or__(other)
 
     @override
-    def __sub__(self, other: Iterable[Any], /) -> set[K]:
+    def __sub__(self, other: Iterable[Any], /) -> set[_E]:
         if not isinstance(other, Iterable):
             return NotImplemented
         return self._snapshot().difference(other)
 
-    @override
     def __rsub__(self, other: Iterable[_T], /) -> set[_T]:
         if not isinstance(other, Iterable):
             return NotImplemented
         return set(other).difference(self._snapshot())
 
     @override
-    def __xor__(self, other: Iterable[_T], /) -> set[K | _T]:
+    def __xor__(self, other: Iterable[_T], /) -> set[_E | _T]:
         if not isinstance(other, Iterable):
             return NotImplemented
-        return set[K | _T](self._snapshot()).symmetric_difference(other)
+        return set[_E | _T](self._snapshot()).symmetric_difference(other)
 
-    @override
-    def __rxor__(self, other: Iterable[_T], /) -> set[K | _T]:
+    def __rxor__(self, other: Iterable[_T], /) -> set[_E | _T]:
         return self.__xor__(other)
 
     @override
@@ -645,7 +655,21 @@ class DictKeysView(KeysView[K]):
     __hash__ = None  # type: ignore[assignment]
 
 
-class DictItemsView(ItemsView[K, V]):
+class DictKeysView(_SnapshotSetOperations[K], KeysView[K]):
+    """Live, set-like view of a ``DictProxy``'s keys.
+
+    ``len`` and ``in`` cost one call each, and iteration one call per page.
+    Set operations and comparisons read one snapshot of the keys and
+    return builtin sets, as ``dict.keys()`` does.
+    """
+
+    _mapping: DictProxy[K, Any]
+
+    def __init__(self, proxy: DictProxy[K, Any]) -> None:
+        super().__init__(proxy)
+
+
+class DictItemsView(_SnapshotSetOperations[tuple[K, V]], ItemsView[K, V]):
     """Live, set-like view of a ``DictProxy``'s ``(key, value)`` pairs.
 
     ``len`` and ``in`` cost one call each, and iteration one call per page.
@@ -677,89 +701,6 @@ class DictItemsView(ItemsView[K, V]):
         Overridden: the mixin fetches each value with a call of its own.
         """
         return cast(Iterator[tuple[K, V]], self._mapping._iterate("items"))
-
-    def _snapshot(self) -> set[tuple[K, V]]:
-        return set(iter(self))
-
-    @override
-    def __and__(self, other: Iterable[Any], /) -> set[tuple[K, V]]:
-        if not isinstance(other, Iterable):
-            return NotImplemented
-        return self._snapshot().intersection(other)
-
-    @override
-    def __rand__(self, other: Iterable[_T], /) -> set[_T]:
-        if not isinstance(other, Iterable):
-            return NotImplemented
-        return set(other).intersection(self._snapshot())
-
-    @override
-    def __or__(self, other: Iterable[_T], /) -> set[tuple[K, V] | _T]:
-        if not isinstance(other, Iterable):
-            return NotImplemented
-        return set[tuple[K, V] | _T](self._snapshot()).union(other)
-
-    @override
-    def __ror__(self, other: Iterable[_T], /) -> set[tuple[K, V] | _T]:
-        return self.__or__(other)
-
-    @override
-    def __sub__(self, other: Iterable[Any], /) -> set[tuple[K, V]]:
-        if not isinstance(other, Iterable):
-            return NotImplemented
-        return self._snapshot().difference(other)
-
-    @override
-    def __rsub__(self, other: Iterable[_T], /) -> set[_T]:
-        if not isinstance(other, Iterable):
-            return NotImplemented
-        return set(other).difference(self._snapshot())
-
-    @override
-    def __xor__(self, other: Iterable[_T], /) -> set[tuple[K, V] | _T]:
-        if not isinstance(other, Iterable):
-            return NotImplemented
-        return set[tuple[K, V] | _T](self._snapshot()).symmetric_difference(other)
-
-    @override
-    def __rxor__(self, other: Iterable[_T], /) -> set[tuple[K, V] | _T]:
-        return self.__xor__(other)
-
-    @override
-    def isdisjoint(self, other: Iterable[Any]) -> bool:
-        return self._snapshot().isdisjoint(other)
-
-    @override
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, AbstractSet):
-            return NotImplemented
-        return self._snapshot() == set(other)
-
-    @override
-    def __le__(self, other: AbstractSet[Any]) -> bool:
-        if not isinstance(other, AbstractSet):
-            return NotImplemented
-        return self._snapshot() <= set(other)
-
-    @override
-    def __lt__(self, other: AbstractSet[Any]) -> bool:
-        if not isinstance(other, AbstractSet):
-            return NotImplemented
-        return self._snapshot() < set(other)
-
-    @override
-    def __ge__(self, other: AbstractSet[Any]) -> bool:
-        if not isinstance(other, AbstractSet):
-            return NotImplemented
-        return self._snapshot() >= set(other)
-
-    @override
-    def __gt__(self, other: AbstractSet[Any]) -> bool:
-        if not isinstance(other, AbstractSet):
-            return NotImplemented
-        return self._snapshot() > set(other)
-
-    __hash__ = None  # type: ignore[assignment]
 
 
 class DictValuesView(ValuesView[V]):
