@@ -304,9 +304,16 @@ class ListProxy(CollectionProxy, MutableSequence[T]):
         """Await ``len(self)``."""
         return cast(int, await self._call_async("len"))
 
-    async def getitem_async(self, index: SupportsIndex | builtins.slice) -> Any:
+    @overload
+    async def getitem_async(self, index: SupportsIndex) -> T: ...
+
+    @overload
+    async def getitem_async(self, index: builtins.slice) -> list[T]: ...
+
+    async def getitem_async(self, index: SupportsIndex | builtins.slice) -> T | list[T]:
         """Await ``self[index]``."""
-        return await self._call_async("getitem", self._subscript(index))
+        result = await self._call_async("getitem", self._subscript(index))
+        return cast("T | list[T]", result)
 
     async def contains_async(self, value: object) -> bool:
         """Await ``value in self``."""
@@ -342,6 +349,14 @@ class ListProxy(CollectionProxy, MutableSequence[T]):
         if not isinstance(other, list):
             return False
         return bool(await self._call_async("compare", "eq", other))
+
+    @overload
+    async def setitem_async(self, index: SupportsIndex, value: T) -> None: ...
+
+    @overload
+    async def setitem_async(
+        self, index: builtins.slice, value: Iterable[T]
+    ) -> None: ...
 
     async def setitem_async(
         self, index: SupportsIndex | builtins.slice, value: Any
@@ -418,6 +433,8 @@ class ListProxy(CollectionProxy, MutableSequence[T]):
         try:
             return operator.index(index)  # type: ignore[arg-type]
         except TypeError:
+            # The message names the type, which is all that the error of
+            # operator.index says, so the traceback leaves that error out.
             raise TypeError(
                 f"{self.label}: list indices must be integers or slices, "
                 f"not {type(index).__name__}"
@@ -458,6 +475,7 @@ def _slice_index(proxy: CollectionProxy, value: Any) -> Any:
     try:
         return operator.index(value)
     except TypeError:
+        # As in _subscript: the error of operator.index only repeats the type.
         raise TypeError(
             f"{proxy.label}: slice indices must be integers or None or have an "
             f"__index__ method, not {type(value).__name__}"
