@@ -14,6 +14,7 @@ from ray.actor import ActorHandle
 from skyward.distributed.endpoint import Endpoint, call_count
 from skyward.distributed.proxies import ListProxy
 from skyward.distributed.state.base import PAGE_SIZE
+from skyward.distributed.state.list import MAX_REPEAT_LENGTH
 from tests.conftest import open_collection
 
 
@@ -564,3 +565,17 @@ def test_async_extend_checks_type(host: ActorHandle) -> None:
 
     asyncio.run(run())
     assert items.copy() == []
+
+
+def test_mul_rejects_huge_result(host: ActorHandle) -> None:
+    items = filled(host, [1, 2])
+    with pytest.raises(OverflowError, match="MAX_REPEAT_LENGTH"):
+        _ = items * MAX_REPEAT_LENGTH
+    assert items.copy() == [1, 2]
+
+
+def test_imul_rejects_huge_result(host: ActorHandle) -> None:
+    items = filled(host, [1, 2])
+    with pytest.raises(OverflowError, match="MAX_REPEAT_LENGTH"):
+        items *= MAX_REPEAT_LENGTH
+    assert items.copy() == [1, 2]

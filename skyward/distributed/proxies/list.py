@@ -163,7 +163,8 @@ class ListProxy(CollectionProxy, MutableSequence[T]):
     def __mul__(self, n: SupportsIndex) -> list[T]:
         """Return the items repeated ``n`` times as a builtin list.
 
-        Cost: one call.
+        Cost: one call. Raises OverflowError when the result would be longer
+        than ``MAX_REPEAT_LENGTH`` items.
         """
         count = _optional_index(n)
         if count is None:
@@ -236,7 +237,9 @@ class ListProxy(CollectionProxy, MutableSequence[T]):
     def __imul__(self, n: SupportsIndex) -> Self:
         """Repeat the items ``n`` times in place and return this proxy.
 
-        Cost: one call; blind under eventual consistency.
+        Cost: one call; blind under eventual consistency. The host raises
+        OverflowError when the list would be longer than
+        ``MAX_REPEAT_LENGTH`` items, and leaves it unchanged.
         """
         count = _optional_index(n)
         if count is None:
@@ -434,7 +437,7 @@ class ListProxy(CollectionProxy, MutableSequence[T]):
             return operator.index(index)  # type: ignore[arg-type]
         except TypeError:
             # The message names the type, which is all that the error of
-            # operator.index says, so the traceback leaves that error out.
+            # operator.index contains, so the traceback leaves that error out.
             raise TypeError(
                 f"{self.label}: list indices must be integers or slices, "
                 f"not {type(index).__name__}"

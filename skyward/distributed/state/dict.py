@@ -135,6 +135,8 @@ class DictState(CollectionState):
         try:
             return self.data.popitem()
         except KeyError:
+            # The original message is only "dictionary is empty", which this
+            # message repeats with the collection's name.
             raise KeyError(f"popitem(): {self.label} is empty") from None
 
     def setdefault(self, key: Any, default: Any = None) -> Any:

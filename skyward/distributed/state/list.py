@@ -10,6 +10,13 @@ from typing import Any, override
 
 from .base import CollectionState, register
 
+MAX_REPEAT_LENGTH = 10_000_000
+"""Max length of a list that ``*`` or ``*=`` builds on the host.
+
+A longer result raises OverflowError instead of growing the host's memory,
+which every collection of that host shares.
+"""
+
 _COMPARISONS: dict[str, Callable[[Any, Any], bool]] = {
     "eq": operator.eq,
     "ne": operator.ne,
@@ -86,10 +93,10 @@ class ListState(CollectionState):
         # raised by an item's __eq__ gets this message too, unlike the builtin.
         try:
             return self.items.index(value, start, stop)
-        except ValueError:
+        except ValueError as exc:
             raise ValueError(
                 f"{self.label}: {reprlib.repr(value)} is not in list"
-            ) from None
+            ) from exc
 
     def count(self, value: Any) -> int:
         return self.items.count(value)
@@ -102,6 +109,7 @@ class ListState(CollectionState):
         return other + self.items if reflected else self.items + other
 
     def repeat(self, n: int) -> list[Any]:
+        self._check_repeat(n)
         return self.items * n
 
     # Writes.
@@ -143,6 +151,7 @@ class ListState(CollectionState):
         self.items.clear()
 
     def repeat_in_place(self, n: int) -> None:
+        self._check_repeat(n)
         self.items *= n
 
     def sort(
@@ -166,10 +175,23 @@ class ListState(CollectionState):
             )
         return position
 
+    def _check_repeat(self, n: int) -> None:
+        # NOTE: the limit counts items, not bytes, and its value is an
+        # estimate: 10,000,000 references take 80 MB before pickling.
+        length = len(self.items) * max(n, 0)
+        if length > MAX_REPEAT_LENGTH:
+            raise OverflowError(
+                f"{self.label}: repeating {len(self.items)} items {n} times "
+                f"makes {length} items, more than MAX_REPEAT_LENGTH "
+                f"({MAX_REPEAT_LENGTH}). Repeat a copy in this process instead, "
+                f"as in proxy.copy() * n."
+            )
+
     def _slice_op(self, op: Callable[..., Any], index: slice, *args: Any) -> Any:
         try:
             return op(self.items, index, *args)
         except ValueError as exc:
             # Raised for a zero step and for an extended slice whose new items
-            # differ in number from the items they replace.
+            # differ in number from the items they replace. The message
+            # contains the original one, so the traceback leaves it out.
             raise ValueError(f"{self.label}: {exc}") from None
