@@ -33,7 +33,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from types import TracebackType
-from typing import TextIO
+from typing import Self, TextIO
 
 import skyward as sky
 from skyward.distributed.proxies import CounterProxy, SetProxy
@@ -367,7 +367,7 @@ class ProgressBar:
         self._thread = threading.Thread(target=self._run, daemon=True)
         self._started = time.perf_counter()
 
-    def __enter__(self) -> ProgressBar:
+    def __enter__(self) -> Self:
         if self._stream is not None:
             self._started = time.perf_counter()
             self._thread.start()
