@@ -220,6 +220,8 @@ class SetProxy(CollectionProxy, MutableSet[T]):
         except KeyError as exc:
             if key is value or exc.args != (key,):
                 raise
+            # The host's KeyError names the frozenset sent in place of the
+            # caller's set, so it would only repeat this error.
             raise KeyError(value) from None
 
     # Overridden because the mixin's iterate and discard would be two calls, not atomic.
@@ -347,6 +349,8 @@ class SetProxy(CollectionProxy, MutableSet[T]):
         except KeyError as exc:
             if key is value or exc.args != (key,):
                 raise
+            # The host's KeyError names the frozenset sent in place of the
+            # caller's set, so it would only repeat this error.
             raise KeyError(value) from None
 
     async def pop_async(self) -> T:
