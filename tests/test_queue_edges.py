@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from collections.abc import Iterator
 
@@ -46,3 +47,32 @@ def test_reopen_other_maxsize_raises(active: DistributedRegistry) -> None:
     sky.queue(name, maxsize=5)
     with pytest.raises(ValueError, match="maxsize=5"):
         sky.queue(name, maxsize=4)
+
+
+def test_cancelled_get_async_gives_item_back(active: DistributedRegistry) -> None:
+    q = sky.queue[str](f"q-{uuid.uuid4().hex[:8]}")
+
+    async def scenario() -> str | None:
+        getter = asyncio.create_task(q.get_async())
+        while q.stats()["getters"] == 0:
+            await asyncio.sleep(0.01)
+        getter.cancel()
+        await q.put_async("item")
+        return await q.get_async(timeout=5)
+
+    assert asyncio.run(scenario()) == "item"
+
+
+def test_cancelled_get_nowait_async_gives_item_back(
+    active: DistributedRegistry,
+) -> None:
+    q = sky.queue[str](f"q-{uuid.uuid4().hex[:8]}")
+    q.put("item")
+
+    async def scenario() -> str | None:
+        getter = asyncio.create_task(q.get_nowait_async())
+        await asyncio.sleep(0)
+        getter.cancel()
+        return await q.get_async(timeout=5)
+
+    assert asyncio.run(scenario()) == "item"

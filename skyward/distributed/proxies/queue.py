@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
+import concurrent.futures
 import queue
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, Generic, Literal, cast, overload
 
-from ..endpoint import Endpoint
+from ..endpoint import Endpoint, unpack
 from ..state.queue import Batch, QueueStats
 from ..types import Consistency, T
 from .base import CollectionProxy
@@ -219,25 +221,22 @@ class QueueProxy(CollectionProxy, Generic[T]):  # noqa: UP046  # T has a default
     ) -> Any:
         """Await ``get``. Cost: one call, plus an unwaited acknowledgement.
 
-        Pass ``timeout`` rather than wrapping the call in
-        ``asyncio.wait_for``: cancelling the awaiting task does not cancel
-        the call on the host.
+        When the awaiting task is cancelled (``asyncio.wait_for``, a task
+        group), the call still waits on the host; the item it receives goes
+        back to the head of the queue with one more unwaited call.
         """
-        # NOTE: after a cancellation the host still hands the next item to
-        # this call. Nobody acknowledges it, so it returns to the head of the
-        # queue after ack_timeout: delayed, not lost.
-        items = self._received(await self._call_async("get", block, timeout))
+        items = self._received(await self._get_async("get", block, timeout))
         return items[0] if items else default
 
     async def get_nowait_async(self) -> T:
         """Await ``get_nowait``. Cost: one call."""
-        return self._head_or_empty(await self._call_async("get", False, None))
+        return self._head_or_empty(await self._get_async("get", False, None))
 
     async def get_many_async(
         self, n: int, block: bool = True, timeout: float | None = None
     ) -> list[T]:
         """Await ``get_many``. Cost: one call, plus an unwaited acknowledgement."""
-        return self._received(await self._call_async("get_many", n, block, timeout))
+        return self._received(await self._get_async("get_many", n, block, timeout))
 
     async def qsize_async(self) -> int:
         """Await ``qsize``. Cost: one call."""
@@ -258,6 +257,24 @@ class QueueProxy(CollectionProxy, Generic[T]):  # noqa: UP046  # T has a default
         for item in batch:
             self._check_type(item, 0, "item")
         return batch
+
+    async def _get_async(self, op: str, *args: Any) -> Batch:
+        ref = self._actor.submit(op, args, {}, blind=False)
+        assert ref is not None
+        try:
+            return cast(Batch, unpack(await ref))
+        except asyncio.CancelledError:
+            # Nobody takes what this call receives, so it goes back.
+            ref.future().add_done_callback(self._give_back)
+            raise
+
+    def _give_back(self, future: concurrent.futures.Future[Any]) -> None:
+        try:
+            items, delivery = cast(Batch, unpack(future.result()))
+        except Exception:  # noqa: BLE001  # the call failed: nothing was taken
+            return
+        if items:
+            self._actor.send("unget", items, delivery)
 
     def _received(self, reply: Batch) -> list[T]:
         items, delivery = reply

@@ -127,6 +127,7 @@ class QueueState(CollectionState):
             "get",
             "get_many",
             "ack",
+            "unget",
             "qsize",
             "empty",
             "full",
@@ -291,6 +292,21 @@ class QueueState(CollectionState):
             return False
         entry.timer.cancel()
         return True
+
+    def unget(self, items: list[Any], delivery: int | None) -> None:
+        """Put back at the head the items of a get whose caller was cancelled.
+
+        ``delivery`` is the id the get returned, None for items taken at
+        once. An expired delivery is ignored: its items are back already.
+        """
+        if delivery is not None:
+            entry = self._deliveries.pop(delivery, None)
+            if entry is None:
+                return
+            entry.timer.cancel()
+            items = entry.items
+        self._items.extendleft(reversed(items))
+        self._settle()
 
     def _deliver(self, getter: _Getter) -> None:
         items = self._take(getter.n)
