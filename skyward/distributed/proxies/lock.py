@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
+import functools
 import logging
 import os
 import socket
@@ -13,7 +15,7 @@ import weakref
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Self, cast
 
-from ..endpoint import Endpoint
+from ..endpoint import Endpoint, unpack
 from ..state.lock import Grant, LockStats
 from ..types import Consistency
 from .base import CollectionProxy
@@ -314,15 +316,29 @@ class LockProxy(CollectionProxy):
     async def acquire_async(self, blocking: bool = True, timeout: float = -1) -> bool:
         """Acquire the lock for the running task without blocking the loop.
 
-        Same arguments and errors as ``acquire``. Pass ``timeout`` rather
-        than wrapping the call in ``asyncio.wait_for``: cancelling the
-        awaiting task does not cancel the call on the host. Cost: one call.
+        Same arguments and errors as ``acquire``. When the awaiting task is
+        cancelled, the call still waits on the host; if the host grants it,
+        the proxy releases the lock again with one unwaited call. Cost: one
+        call.
         """
-        # NOTE: a cancelled call that the host grants later holds the lock,
-        # unrenewed, until its lease expires.
         owner, owner_name = task_owner()
-        reply = await self._call_async("acquire", owner, owner_name, blocking, timeout)
+        args = (owner, owner_name, blocking, timeout)
+        ref = self._actor.submit("acquire", args, {}, blind=False)
+        assert ref is not None
+        try:
+            reply = cast(Grant | None, unpack(await ref))
+        except asyncio.CancelledError:
+            ref.future().add_done_callback(functools.partial(self._give_up, owner))
+            raise
         return self._granted(owner, reply)
+
+    def _give_up(self, owner: str, future: concurrent.futures.Future[Any]) -> None:
+        try:
+            reply = cast(Grant | None, unpack(future.result()))
+        except Exception:  # noqa: BLE001  # the call failed: nothing was granted
+            return
+        if reply is not None:
+            self._actor.send("give_up", owner, reply[0])
 
     async def release_async(self) -> None:
         """Release the lock held by the running task. Cost: one call.

@@ -100,7 +100,9 @@ class LockState(CollectionState):
     """
 
     KIND = "lock"
-    OPERATIONS = frozenset({"acquire", "release", "renew", "locked", "stats"})
+    OPERATIONS = frozenset(
+        {"acquire", "release", "give_up", "renew", "locked", "stats"}
+    )
 
     def __init__(self, name: str, **options: Any) -> None:
         super().__init__(name, **options)
@@ -232,6 +234,20 @@ class LockState(CollectionState):
                 f"{self.label}: stale token {token} from {owner_name}, which holds the "
                 f"lock with token {holder.token}"
             )
+        if self._lease_timer is not None:
+            self._lease_timer.cancel()
+            self._lease_timer = None
+        self._holder = None
+        self._grant_next()
+
+    def give_up(self, owner: str, token: int) -> None:
+        """Release the lock if ``owner`` holds it under ``token``, else nothing.
+
+        Frees a grant whose acquire call was cancelled by its caller.
+        """
+        holder = self._holder
+        if holder is None or holder.owner != owner or holder.token != token:
+            return
         if self._lease_timer is not None:
             self._lease_timer.cancel()
             self._lease_timer = None
