@@ -104,6 +104,11 @@ class _Worker:
     ) -> Any:
         try:
             return fn(*args, **kwargs)
+        except (SystemExit, KeyboardInterrupt) as exc:
+            # Raised in an actor method, these end the worker process or
+            # cancel the task; wrapped, they reach the caller as the task's
+            # error and the worker stays.
+            raise _TaskExit(exc) from exc
         finally:
             # The task's unwaited writes reach their hosts before its result
             # reaches the caller, so the caller reads them afterwards.
@@ -111,6 +116,14 @@ class _Worker:
 
 
 _WorkerActor = ray.remote(num_cpus=0)(_Worker)
+
+
+class _TaskExit(Exception):
+    """Carries a task's SystemExit or KeyboardInterrupt to the caller."""
+
+    def __init__(self, exc: SystemExit | KeyboardInterrupt) -> None:
+        super().__init__(exc)
+        self.exc = exc
 
 
 # Lazy calls.
@@ -588,6 +601,8 @@ def _get(refs: Any) -> Any:
         return ray.get(refs)
     except RayTaskError as exc:
         cause = getattr(exc, "cause", None)
+        if isinstance(cause, _TaskExit):
+            raise cause.exc from exc
         if isinstance(cause, BaseException) and not isinstance(cause, RayTaskError):
             raise cause from exc
         raise
