@@ -10,14 +10,16 @@ every worker, and ``&`` (or ``sky.gather``) groups with other calls so that
 
 from __future__ import annotations
 
+import asyncio
 import builtins
 import contextvars
 import functools
+import inspect
 import itertools
 import logging
 import os
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Self, overload
@@ -103,7 +105,10 @@ class _Worker:
         kwargs: builtins.dict[str, Any],
     ) -> Any:
         try:
-            return fn(*args, **kwargs)
+            result = fn(*args, **kwargs)
+            if inspect.iscoroutine(result):
+                result = asyncio.run(result)
+            return result
         except (SystemExit, KeyboardInterrupt) as exc:
             # Raised in an actor method, these end the worker process or
             # cancel the task; wrapped, they reach the caller as the task's
@@ -232,12 +237,18 @@ class Compute[**P, R]:
         return f"<sky.compute {getattr(self.fn, '__qualname__', self.fn)!r}>"
 
 
-def compute[**P, R](fn: Callable[P, R]) -> Compute[P, R]:
+@overload
+def compute[**P, R](fn: Callable[P, Coroutine[Any, Any, R]]) -> Compute[P, R]: ...
+@overload
+def compute[**P, R](fn: Callable[P, R]) -> Compute[P, R]: ...
+def compute(fn: Callable[..., Any]) -> Compute[..., Any]:
     """Mark ``fn`` to run on a pool: ``fn(x) >> pool`` or ``fn(x) @ pool``.
 
     Calling the marked function returns a ``PendingCall`` and runs nothing.
     The function and its arguments travel to the worker pickled with
-    cloudpickle, so lambdas and closures work.
+    cloudpickle, so lambdas and closures work. An ``async def`` function
+    runs to completion in an event loop of its own on the worker, and the
+    caller receives its result.
     """
     return Compute(fn)
 

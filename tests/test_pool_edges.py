@@ -48,3 +48,12 @@ def test_keyboard_interrupt_keeps_worker(pool: SyncComputePool) -> None:
     with pytest.raises(KeyboardInterrupt):
         interrupt() >> pool
     assert index() >> pool == 0
+
+
+@sky.compute
+async def halve(x: int) -> float:
+    return x / 2
+
+
+def test_async_function_result(pool: SyncComputePool) -> None:
+    assert halve(3) >> pool == 1.5

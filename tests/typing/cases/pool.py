@@ -18,7 +18,13 @@ def count() -> int:
     return 0
 
 
+@sky.compute
+async def fetch(url: str) -> bytes:
+    return url.encode()
+
+
 with sky.pool(nodes=2) as pool:
+    reveal_type(fetch("a") >> pool)  # N: "bytes"
     reveal_type(pool)  # N: skyward.facade.SyncComputePool
     reveal_type(embed("a"))  # N: PendingCall[list[float]]
     reveal_type(embed("a") >> pool)  # N: "list[float]"
