@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import _thread
 import asyncio
 import threading
+import time
 
+import pytest
 from ray.actor import ActorHandle
 
 from skyward.distributed.proxies import LockProxy
@@ -23,6 +26,46 @@ def test_cancelled_acquire_async_frees_grant(host: ActorHandle) -> None:
 
     asyncio.run(scenario())
     lock.release()
+    granted: list[bool] = []
+
+    def take() -> None:
+        granted.append(lock.acquire(timeout=5))
+        if granted[0]:
+            lock.release()
+
+    other = threading.Thread(target=take)
+    other.start()
+    other.join()
+    assert granted == [True]
+
+
+def test_interrupted_acquire_frees_grant(host: ActorHandle) -> None:
+    lock = open_collection(host, LockProxy)
+    held = threading.Event()
+    done = threading.Event()
+
+    def hold() -> None:
+        lock.acquire()
+        held.set()
+        done.wait()
+        lock.release()
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    held.wait()
+
+    def interrupt_when_waiting() -> None:
+        while lock.stats()["waiters"] == 0:
+            time.sleep(0.01)
+        _thread.interrupt_main()
+
+    helper = threading.Thread(target=interrupt_when_waiting)
+    helper.start()
+    with pytest.raises(KeyboardInterrupt):
+        lock.acquire()
+    helper.join()
+    done.set()
+    holder.join()
     granted: list[bool] = []
 
     def take() -> None:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import _thread
 import asyncio
+import threading
+import time
 import uuid
 from collections.abc import Iterator
 
@@ -76,3 +79,20 @@ def test_cancelled_get_nowait_async_gives_item_back(
         return await q.get_async(timeout=5)
 
     assert asyncio.run(scenario()) == "item"
+
+
+def test_interrupted_get_gives_item_back(active: DistributedRegistry) -> None:
+    q = sky.queue[str](f"q-{uuid.uuid4().hex[:8]}")
+
+    def interrupt_when_waiting() -> None:
+        while q.stats()["getters"] == 0:
+            time.sleep(0.01)
+        _thread.interrupt_main()
+
+    helper = threading.Thread(target=interrupt_when_waiting)
+    helper.start()
+    with pytest.raises(KeyboardInterrupt):
+        q.get()
+    helper.join()
+    q.put("item")
+    assert q.get(timeout=5) == "item"

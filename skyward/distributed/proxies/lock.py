@@ -15,6 +15,8 @@ import weakref
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Self, cast
 
+import ray
+
 from ..endpoint import Endpoint, unpack
 from ..state.lock import Grant, LockStats
 from ..types import Consistency
@@ -254,9 +256,20 @@ class LockProxy(CollectionProxy):
                 timeout other than -1.
             TypeError: ``timeout`` is not a number.
             RuntimeError: the calling thread holds the lock already.
+
+        When a KeyboardInterrupt stops the wait, the call still waits on the
+        host; if the host grants it, the proxy releases the lock again with
+        one unwaited call.
         """
         owner, owner_name = thread_owner()
-        reply = self._call("acquire", owner, owner_name, blocking, timeout)
+        args = (owner, owner_name, blocking, timeout)
+        ref = self._actor.submit("acquire", args, {}, blind=False)
+        assert ref is not None
+        try:
+            reply = cast(Grant | None, unpack(ray.get(ref)))
+        except KeyboardInterrupt:
+            ref.future().add_done_callback(functools.partial(self._give_up, owner))
+            raise
         return self._granted(owner, reply)
 
     def release(self) -> None:

@@ -8,6 +8,8 @@ import queue
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, Generic, Literal, cast, overload
 
+import ray
+
 from ..endpoint import Endpoint, unpack
 from ..state.queue import Batch, QueueStats
 from ..types import Consistency, T
@@ -128,7 +130,7 @@ class QueueProxy(CollectionProxy, Generic[T]):  # noqa: UP046  # T has a default
             ValueError: ``timeout`` is negative.
             TypeError: ``timeout`` is not a number.
         """
-        items = self._received(self._call("get", block, timeout))
+        items = self._received(self._get("get", block, timeout))
         return items[0] if items else default
 
     def get_nowait(self) -> T:
@@ -136,7 +138,7 @@ class QueueProxy(CollectionProxy, Generic[T]):  # noqa: UP046  # T has a default
 
         Cost: one call.
         """
-        return self._head_or_empty(self._call("get", False, None))
+        return self._head_or_empty(self._get("get", False, None))
 
     def get_many(
         self, n: int, block: bool = True, timeout: float | None = None
@@ -153,7 +155,7 @@ class QueueProxy(CollectionProxy, Generic[T]):  # noqa: UP046  # T has a default
             ValueError: ``n`` < 1 or ``timeout`` is negative.
             TypeError: ``n`` is not an int, or ``timeout`` is not a number.
         """
-        return self._received(self._call("get_many", n, block, timeout))
+        return self._received(self._get("get_many", n, block, timeout))
 
     # Inspection. Each result is a snapshot, stale as soon as it returns.
 
@@ -257,6 +259,16 @@ class QueueProxy(CollectionProxy, Generic[T]):  # noqa: UP046  # T has a default
         for item in batch:
             self._check_type(item, 0, "item")
         return batch
+
+    def _get(self, op: str, *args: Any) -> Batch:
+        ref = self._actor.submit(op, args, {}, blind=False)
+        assert ref is not None
+        try:
+            return cast(Batch, unpack(ray.get(ref)))
+        except KeyboardInterrupt:
+            # Nobody takes what this call receives, so it goes back.
+            ref.future().add_done_callback(self._give_back)
+            raise
 
     async def _get_async(self, op: str, *args: Any) -> Batch:
         ref = self._actor.submit(op, args, {}, blind=False)
