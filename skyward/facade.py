@@ -426,6 +426,7 @@ class SyncComputePool:
             TypeError: ``call`` is not a ``PendingCall``.
         """
         ref = self._submit(self._take_worker(), call)
+        # ray.get is typed Any here; the PendingCall fixes the result type.
         return _get(ref)  # type: ignore[no-any-return]
 
     def broadcast[R](self, call: PendingCall[R]) -> builtins.list[R]:
@@ -437,6 +438,7 @@ class SyncComputePool:
         """
         workers = self._open_workers()
         refs = [self._submit(worker, call) for worker in workers]
+        # ray.get is typed Any here; the PendingCall fixes the result type.
         return _get(refs)  # type: ignore[no-any-return]
 
     def run_all(self, group: PendingGroup[*tuple[Any, ...]]) -> tuple[Any, ...]:

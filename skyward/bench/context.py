@@ -122,6 +122,8 @@ class Context:
         self.process_peer = ProcessPeer()
         stack.callback(self.process_peer.close)
         handles = [
+            # The ignores: mypy ignores class decorators, so it sees no
+            # ray.remote ActorClass on these classes.
             PlainStore.remote(),  # type: ignore[attr-defined]
             PlainStore.remote(),  # type: ignore[attr-defined]
             AsyncStore.remote(),  # type: ignore[attr-defined]

@@ -35,6 +35,8 @@ _pending_types: ContextVar[tuple[Any, ...] | None] = ContextVar(
 )
 
 
+# typing._GenericAlias is private and missing from typeshed, and its _root
+# keyword is unknown to mypy; the class only overrides __call__.
 class _TypedFactory(typing._GenericAlias, _root=True):  # type: ignore[call-arg,misc,name-defined]
     """``sky.dict[str, int]``: calling it opens a collection with those types."""
 
@@ -58,6 +60,7 @@ class _Subscriptable:
     """
 
     def __class_getitem__(cls, params: Any) -> Any:
+        # mypy does not see Generic.__class_getitem__ on the base classes.
         return _typed(super().__class_getitem__(params))  # type: ignore[misc]
 
 

@@ -160,7 +160,7 @@ class DictProxy(CollectionProxy, MutableMapping[K, V]):
             theirs = dict(other.items())
         return cast(bool, self._call("equals", theirs))
 
-    __hash__ = None  # type: ignore[assignment]  # mutable, like dict
+    __hash__ = None  # type: ignore[assignment]  # unhashable, as set is  # mutable, like dict
 
     @override
     def keys(self) -> DictKeysView[K]:

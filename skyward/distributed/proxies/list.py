@@ -434,6 +434,7 @@ class ListProxy(CollectionProxy, MutableSequence[T]):
                 _slice_index(self, index.step),
             )
         try:
+            # Any object may define __index__; operator.index checks it.
             return operator.index(index)  # type: ignore[arg-type]
         except TypeError:
             # The message names the type, which is all that the error of
@@ -487,6 +488,7 @@ def _slice_index(proxy: CollectionProxy, value: Any) -> Any:
 
 def _optional_index(value: object) -> int | None:
     try:
+        # Any object may define __index__; operator.index checks it.
         return operator.index(value)  # type: ignore[arg-type]
     except TypeError:
         return None

@@ -277,7 +277,9 @@ class SetProxy(CollectionProxy, MutableSet[T]):
             return
         self._write("symmetric_difference_update", self._operand(other, new=True))
 
-    # Overridden because the mixin would add one member per call.
+    # Overridden because the mixin would add one member per call. The ignore:
+    # mypy checks __ior__ against AbstractSet.__or__, whose operand type
+    # differs; typeshed's MutableSet.__ior__ carries the same ignore.
     @override
     def __ior__(self, other: AbstractSet[T]) -> Self:  # type: ignore[override]
         """Add the members of ``other`` and return this proxy. Cost: one call."""
@@ -305,6 +307,7 @@ class SetProxy(CollectionProxy, MutableSet[T]):
         return self
 
     # Overridden because the mixin would add or discard one member per call.
+    # The ignore has the same cause as the one on __ior__.
     @override
     def __ixor__(self, other: AbstractSet[T]) -> Self:  # type: ignore[override]
         """Keep members in exactly one of the two; return this proxy. Cost: one call."""
