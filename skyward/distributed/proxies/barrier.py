@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
+import uuid
 from typing import TYPE_CHECKING, Any, cast
 
-from ..endpoint import Endpoint
+import ray
+
+from ..endpoint import Endpoint, unpack
 from ..state.barrier import BarrierStats
 from ..types import Consistency
 from .base import CollectionProxy
@@ -61,8 +65,18 @@ class BarrierProxy(CollectionProxy):
                 (a timeout, ``abort()`` or ``reset()``) while this call waits.
             ValueError: ``timeout`` is negative.
             TypeError: ``timeout`` is not a number.
+
+        A wait stopped by KeyboardInterrupt no longer counts as arrived, as
+        with ``threading.Barrier``; that costs one more unwaited call.
         """
-        return cast(int, self._call("wait", timeout))
+        ticket = uuid.uuid4().hex
+        ref = self._actor.submit("wait", (timeout, ticket), {}, blind=False)
+        assert ref is not None
+        try:
+            return cast(int, unpack(ray.get(ref)))
+        except KeyboardInterrupt:
+            self._actor.send("leave", ticket)
+            raise
 
     def reset(self) -> None:
         """Return the barrier to its empty, unbroken state.
@@ -102,8 +116,19 @@ class BarrierProxy(CollectionProxy):
     # Async forms: the same calls, awaited without blocking the event loop.
 
     async def wait_async(self, timeout: float | None = None) -> int:
-        """Await ``wait``. Cost: one call."""
-        return cast(int, await self._call_async("wait", timeout))
+        """Await ``wait``. Cost: one call.
+
+        A cancelled wait no longer counts as arrived, at the cost of one
+        more unwaited call.
+        """
+        ticket = uuid.uuid4().hex
+        ref = self._actor.submit("wait", (timeout, ticket), {}, blind=False)
+        assert ref is not None
+        try:
+            return cast(int, unpack(await ref))
+        except asyncio.CancelledError:
+            self._actor.send("leave", ticket)
+            raise
 
     async def reset_async(self) -> None:
         """Await ``reset``. Cost: one call."""

@@ -33,11 +33,14 @@ class BarrierStats(TypedDict):
 
 
 class _Waiter:
-    __slots__ = ("future", "index", "timer")
+    __slots__ = ("future", "index", "ticket", "timer")
 
-    def __init__(self, future: asyncio.Future[int], index: int) -> None:
+    def __init__(
+        self, future: asyncio.Future[int], index: int, ticket: str | None
+    ) -> None:
         self.future = future
         self.index = index
+        self.ticket = ticket
         self.timer: asyncio.TimerHandle | None = None
 
 
@@ -55,7 +58,7 @@ class BarrierState(CollectionState):
 
     KIND = "barrier"
     OPERATIONS = frozenset(
-        {"wait", "reset", "abort", "parties", "n_waiting", "broken", "stats"}
+        {"wait", "leave", "reset", "abort", "parties", "n_waiting", "broken", "stats"}
     )
 
     def __init__(self, name: str, **options: Any) -> None:
@@ -80,8 +83,12 @@ class BarrierState(CollectionState):
                 f"{options['parties']!r}; open it with the same number"
             )
 
-    def wait(self, timeout: float | None = None) -> int | asyncio.Future[int]:
+    def wait(
+        self, timeout: float | None = None, ticket: str | None = None
+    ) -> int | asyncio.Future[int]:
         """Arrive; return the arrival index now or once the last party comes.
+
+        ``ticket`` names this wait for ``leave``.
 
         Raises:
             threading.BrokenBarrierError: the barrier is broken, or breaks
@@ -98,12 +105,28 @@ class BarrierState(CollectionState):
         if timeout == 0:
             self._timed_out(timeout)
             raise self._broken_error("a wait timed out after 0 s")
-        waiter = _Waiter(self.new_future(), index)
+        waiter = _Waiter(self.new_future(), index, ticket)
         if timeout is not None:
             loop = asyncio.get_running_loop()
             waiter.timer = loop.call_later(timeout, self._timed_out, timeout)
         self._waiters.append(waiter)
         return waiter.future
+
+    def leave(self, ticket: str) -> None:
+        """Withdraw the waiting call ``ticket``, whose caller stopped waiting.
+
+        Like a thread interrupted in ``threading.Barrier.wait``, it no longer
+        counts as arrived and the barrier stays unbroken. Does nothing when
+        that call returned already.
+        """
+        for waiter in self._waiters:
+            if waiter.ticket == ticket and not waiter.future.done():
+                self._waiters.remove(waiter)
+                self._count -= 1
+                if waiter.timer is not None:
+                    waiter.timer.cancel()
+                waiter.future.set_result(waiter.index)
+                return
 
     def _release(self) -> None:
         waiters, self._waiters = self._waiters, []
