@@ -5,12 +5,12 @@ from __future__ import annotations
 import _thread
 import asyncio
 import threading
-import time
 
 import pytest
 from ray.actor import ActorHandle
 
 from skyward.distributed.proxies import LockProxy
+from tests.conditions import wait_until
 from tests.conftest import open_collection
 
 
@@ -55,8 +55,7 @@ def test_interrupted_acquire_frees_grant(host: ActorHandle) -> None:
     held.wait()
 
     def interrupt_when_waiting() -> None:
-        while lock.stats()["waiters"] == 0:
-            time.sleep(0.01)
+        wait_until(lambda: lock.stats()["waiters"] > 0)
         _thread.interrupt_main()
 
     helper = threading.Thread(target=interrupt_when_waiting)

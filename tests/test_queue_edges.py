@@ -5,7 +5,6 @@ from __future__ import annotations
 import _thread
 import asyncio
 import threading
-import time
 import uuid
 from collections.abc import Iterator
 
@@ -13,6 +12,7 @@ import pytest
 
 import skyward as sky
 from skyward.distributed import DistributedRegistry, _set_active_registry
+from tests.conditions import wait_until
 
 
 @pytest.fixture(scope="module")
@@ -85,8 +85,7 @@ def test_interrupted_get_gives_item_back(active: DistributedRegistry) -> None:
     q = sky.queue[str](f"q-{uuid.uuid4().hex[:8]}")
 
     def interrupt_when_waiting() -> None:
-        while q.stats()["getters"] == 0:
-            time.sleep(0.01)
+        wait_until(lambda: q.stats()["getters"] > 0)
         _thread.interrupt_main()
 
     helper = threading.Thread(target=interrupt_when_waiting)

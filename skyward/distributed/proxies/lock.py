@@ -348,7 +348,8 @@ class LockProxy(CollectionProxy):
     def _give_up(self, owner: str, future: concurrent.futures.Future[Any]) -> None:
         try:
             reply = cast(Grant | None, unpack(future.result()))
-        except Exception:  # noqa: BLE001  # the call failed: nothing was granted
+        except Exception as exc:  # noqa: BLE001  # the call failed: nothing was granted
+            logger.debug("%s: an abandoned acquire failed: %r", self.label, exc)
             return
         if reply is not None:
             self._actor.send("give_up", owner, reply[0])

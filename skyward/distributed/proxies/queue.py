@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import logging
 import queue
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, Generic, Literal, cast, overload
@@ -17,6 +18,8 @@ from .base import CollectionProxy
 
 if TYPE_CHECKING:
     from ray.actor import ActorHandle
+
+logger = logging.getLogger("skyward")
 
 
 class QueueProxy(CollectionProxy, Generic[T]):  # noqa: UP046  # T has a default
@@ -283,7 +286,8 @@ class QueueProxy(CollectionProxy, Generic[T]):  # noqa: UP046  # T has a default
     def _give_back(self, future: concurrent.futures.Future[Any]) -> None:
         try:
             items, delivery = cast(Batch, unpack(future.result()))
-        except Exception:  # noqa: BLE001  # the call failed: nothing was taken
+        except Exception as exc:  # noqa: BLE001  # the call failed: nothing was taken
+            logger.debug("%s: an abandoned get failed: %r", self.label, exc)
             return
         if items:
             self._actor.send("unget", items, delivery)
