@@ -95,3 +95,16 @@ def test_interrupted_get_gives_item_back(active: DistributedRegistry) -> None:
     helper.join()
     q.put("item")
     assert q.get(timeout=5) == "item"
+
+
+def test_nonblocking_ignores_timeout(active: DistributedRegistry) -> None:
+    q = sky.queue[int](f"q-{uuid.uuid4().hex[:8]}")
+    q.put(1, block=False, timeout=-1)
+    assert q.get(block=False, timeout=-1) == 1
+
+
+def test_blocking_negative_timeout_raises(active: DistributedRegistry) -> None:
+    q = sky.queue[int](f"q-{uuid.uuid4().hex[:8]}")
+    with pytest.raises(ValueError, match="-1"):
+        q.put(1, timeout=-1)
+    assert q.qsize() == 0

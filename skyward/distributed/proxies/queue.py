@@ -79,7 +79,7 @@ class QueueProxy(CollectionProxy, Generic[T]):  # noqa: UP046  # T has a default
         Raises:
             queue.Full: the queue is full and ``block`` is False, or it stayed
                 full for ``timeout`` seconds.
-            ValueError: ``timeout`` is negative.
+            ValueError: ``timeout`` is negative and ``block`` is True.
             TypeError: ``item`` does not match the queue's item type, or
                 ``timeout`` is not a number.
         """
@@ -130,7 +130,7 @@ class QueueProxy(CollectionProxy, Generic[T]):  # noqa: UP046  # T has a default
         call had to wait for the item.
 
         Raises:
-            ValueError: ``timeout`` is negative.
+            ValueError: ``timeout`` is negative and ``block`` is True.
             TypeError: ``timeout`` is not a number.
         """
         items = self._received(self._get("get", block, timeout))

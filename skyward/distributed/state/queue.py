@@ -202,7 +202,9 @@ class QueueState(CollectionState):
     def _put(
         self, items: list[Any], block: bool, timeout: float | None
     ) -> asyncio.Future[None] | None:
-        check_timeout(self.label, timeout)
+        if block:
+            # queue.Queue ignores the timeout of a call that does not block.
+            check_timeout(self.label, timeout)
         while self._putters and self._putters[0].future.done():
             self._putters.popleft()
         if not self._putters and self._has_room(len(items)):
@@ -254,7 +256,9 @@ class QueueState(CollectionState):
     def _get(
         self, n: int, block: bool, timeout: float | None
     ) -> Batch | asyncio.Future[Batch]:
-        check_timeout(self.label, timeout)
+        if block:
+            # queue.Queue ignores the timeout of a call that does not block.
+            check_timeout(self.label, timeout)
         if self._items:
             items = self._take(n)
             self._settle()
