@@ -315,14 +315,15 @@ class SyncComputePool:
             )
         self._start_ray()
         try:
-            # Worker i prefers alive node i modulo the node count. Ray's SPREAD
-            # strategy left both workers of a new two-node cluster on one node.
+            # Worker i runs on alive node i modulo the node count. Ray's SPREAD
+            # strategy, and a soft node affinity on a busy machine, left both
+            # workers of a new two-node cluster on one node.
             nodes = alive_nodes()
             registry = DistributedRegistry(self.scope, hosts=max(len(nodes), 1))
             self._workers = [
-                _WorkerActor.options(scheduling_strategy=on_node(nodes, index)).remote(
-                    index, self.nodes, registry
-                )
+                _WorkerActor.options(
+                    scheduling_strategy=on_node(nodes, index, soft=False)
+                ).remote(index, self.nodes, registry)
                 for index in range(self.nodes)
             ]
             node_ids = ray.get([worker.node_id.remote() for worker in self._workers])
@@ -586,7 +587,7 @@ def pool(
     """Return a pool of ``nodes`` worker processes on Ray.
 
     Args:
-        nodes: How many worker processes to start. Worker i prefers the
+        nodes: How many worker processes to start. Worker i runs on the
             cluster's alive node i modulo the node count. Workers reserve
             no CPU, so a small machine can run more workers than it has
             cores.

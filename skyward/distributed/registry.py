@@ -59,16 +59,17 @@ def alive_nodes() -> builtins.list[str]:
 
 
 def on_node(
-    nodes: builtins.list[str], index: int
+    nodes: builtins.list[str], index: int, *, soft: bool = True
 ) -> NodeAffinitySchedulingStrategy | str:
-    """Return a scheduling strategy that prefers node ``index`` (round robin).
+    """Return a scheduling strategy for node ``index`` (round robin).
 
-    The affinity is soft: if that node has no room, Ray places the actor
-    elsewhere. Without known nodes Ray's SPREAD strategy is used instead.
+    With ``soft`` Ray may place the actor elsewhere when that node cannot
+    take it at once; without it the actor waits for that node. Without known
+    nodes Ray's SPREAD strategy is used instead.
     """
     if not nodes:
         return "SPREAD"
-    return NodeAffinitySchedulingStrategy(nodes[index % len(nodes)], soft=True)
+    return NodeAffinitySchedulingStrategy(nodes[index % len(nodes)], soft=soft)
 
 
 class DistributedRegistry:
