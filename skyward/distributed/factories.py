@@ -86,8 +86,8 @@ class dict(_Subscriptable, DictProxy[K, V]):
 
     Raises:
         RuntimeError: no pool is active in this process.
-        TypeError: ``name`` exists as another kind of collection, or with
-            other type arguments.
+        TypeError: ``name`` exists with other type arguments. Names are
+            per kind, so another kind's collection of that name is not it.
 
     Cost: one call.
     """
@@ -166,7 +166,6 @@ class counter(CounterProxy):
 
     Raises:
         RuntimeError: no pool is active in this process.
-        TypeError: ``name`` exists as another kind of collection.
 
     Cost: one call.
     """

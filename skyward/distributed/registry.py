@@ -241,7 +241,8 @@ class DistributedRegistry:
         """Get or create collection ``name`` of ``kind`` and return its endpoint.
 
         Raises:
-            TypeError: ``name`` exists as another kind or with other types.
+            TypeError: ``name`` exists with other types. Names are per kind:
+                each kind keys its collections by ``kind:name`` on the host.
             ValueError: ``options`` conflict with the existing collection's.
             RuntimeError: ``isolated`` is requested for a collection that
                 already lives in a shared host.
