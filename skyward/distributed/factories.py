@@ -113,8 +113,8 @@ class list(_Subscriptable, ListProxy[T]):
 
     Raises:
         RuntimeError: no pool is active in this process.
-        TypeError: ``name`` exists as another kind of collection, or with
-            another type argument.
+        TypeError: ``name`` exists with another type argument. Names are
+            per kind, so another kind's collection of that name is not it.
 
     Cost: one call.
     """
@@ -140,8 +140,8 @@ class set(_Subscriptable, SetProxy[T]):
 
     Raises:
         RuntimeError: no pool is active in this process.
-        TypeError: ``name`` exists as another kind of collection, or with
-            another type argument.
+        TypeError: ``name`` exists with another type argument. Names are
+            per kind, so another kind's collection of that name is not it.
 
     Cost: one call.
     """
@@ -199,8 +199,8 @@ class queue(_Subscriptable, QueueProxy[T]):
 
     Raises:
         RuntimeError: no pool is active in this process.
-        TypeError: ``name`` exists as another kind of collection, or with
-            another type argument.
+        TypeError: ``name`` exists with another type argument. Names are
+            per kind, so another kind's collection of that name is not it.
         ValueError: the queue exists with another ``maxsize``.
 
     Cost: one call.
