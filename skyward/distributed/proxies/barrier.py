@@ -4,17 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from typing import TYPE_CHECKING, Any, cast
+from typing import cast
 
 import ray
 
-from ..endpoint import Endpoint, unpack
+from ..endpoint import unpack
 from ..state.barrier import BarrierStats
-from ..types import Consistency
 from .base import CollectionProxy
-
-if TYPE_CHECKING:
-    from ray.actor import ActorHandle
 
 
 class BarrierProxy(CollectionProxy):
@@ -37,23 +33,7 @@ class BarrierProxy(CollectionProxy):
     """
 
     KIND = "barrier"
-
-    def __init__(
-        self,
-        actor: ActorHandle | Endpoint,
-        consistency: Consistency = "strong",
-        *,
-        name: str | None = None,
-        types: tuple[Any, ...] | None = None,
-    ) -> None:
-        """Wrap the barrier at ``actor``.
-
-        ``consistency`` is accepted so that every proxy class shares one
-        constructor; the proxy records ``"strong"`` because every barrier
-        call waits for its reply.
-        """
-        super().__init__(actor, consistency, name=name, types=types)
-        self._consistency = "strong"
+    ALWAYS_WAITS = True
 
     def wait(self, timeout: float | None = None) -> int:
         """Arrive and block until every party has; return the arrival index.

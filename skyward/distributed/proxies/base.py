@@ -39,6 +39,11 @@ class CollectionProxy:
 
     KIND: ClassVar[str] = ""
 
+    ALWAYS_WAITS: ClassVar[bool] = False
+    """True for kinds whose every call waits for its reply (queue, barrier,
+    lock): their proxies accept a ``consistency`` argument, so that every
+    proxy class shares one constructor, and record ``"strong"``."""
+
     _actor: Endpoint
     _consistency: Consistency
     _name: str
@@ -60,7 +65,7 @@ class CollectionProxy:
                 f"{self.label}: consistency must be 'strong' or 'eventual', "
                 f"not {consistency!r}"
             )
-        self._consistency = consistency
+        self._consistency = "strong" if self.ALWAYS_WAITS else consistency
         self._types = types
 
     @property
@@ -191,8 +196,8 @@ class CollectionProxy:
         """Return ``self``: a proxy is a reference to the collection.
 
         A copy would reach the same collection, so ``copy.copy`` returns the
-        proxy itself. Build a builtin from it, such as ``dict(proxy)``, to copy
-        the contents.
+        proxy itself. To copy the contents of a dict, list or set, call its
+        ``copy()``, which returns a builtin snapshot (one call per page).
         """
         return self
 

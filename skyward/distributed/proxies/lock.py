@@ -13,17 +13,13 @@ import time
 import uuid
 import weakref
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Self, cast
+from typing import Any, Self, cast
 
 import ray
 
 from ..endpoint import Endpoint, unpack
 from ..state.lock import Grant, LockStats
-from ..types import Consistency
 from .base import CollectionProxy
-
-if TYPE_CHECKING:
-    from ray.actor import ActorHandle
 
 logger = logging.getLogger("skyward")
 
@@ -226,23 +222,7 @@ class LockProxy(CollectionProxy):
     """
 
     KIND = "lock"
-
-    def __init__(
-        self,
-        actor: ActorHandle | Endpoint,
-        consistency: Consistency = "strong",
-        *,
-        name: str | None = None,
-        types: tuple[Any, ...] | None = None,
-    ) -> None:
-        """Wrap the lock at ``actor``.
-
-        ``consistency`` is accepted so that every proxy class shares one
-        constructor; the proxy records ``"strong"`` because every lock call
-        waits for its reply.
-        """
-        super().__init__(actor, consistency, name=name, types=types)
-        self._consistency = "strong"
+    ALWAYS_WAITS = True
 
     def acquire(self, blocking: bool = True, timeout: float = -1) -> bool:
         """Acquire the lock for the calling thread; return whether it did.

@@ -7,17 +7,14 @@ import concurrent.futures
 import logging
 import queue
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any, Generic, Literal, cast, overload
+from typing import Any, Generic, Literal, cast, overload
 
 import ray
 
-from ..endpoint import Endpoint, unpack
+from ..endpoint import unpack
 from ..state.queue import Batch, QueueStats
-from ..types import Consistency, T
+from ..types import T
 from .base import CollectionProxy
-
-if TYPE_CHECKING:
-    from ray.actor import ActorHandle
 
 logger = logging.getLogger("skyward")
 
@@ -51,23 +48,7 @@ class QueueProxy(CollectionProxy, Generic[T]):  # noqa: UP046  # T has a default
     """
 
     KIND = "queue"
-
-    def __init__(
-        self,
-        actor: ActorHandle | Endpoint,
-        consistency: Consistency = "strong",
-        *,
-        name: str | None = None,
-        types: tuple[Any, ...] | None = None,
-    ) -> None:
-        """Wrap the queue at ``actor``.
-
-        ``consistency`` is accepted so that every proxy class shares one
-        constructor; the proxy records ``"strong"`` because every queue call
-        waits for its reply.
-        """
-        super().__init__(actor, consistency, name=name, types=types)
-        self._consistency = "strong"
+    ALWAYS_WAITS = True
 
     # Putting.
 
