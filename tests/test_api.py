@@ -196,3 +196,12 @@ def test_context_overrides_process_registry(
 def test_all_factories_exported() -> None:
     for factory in ("dict", "list", "set", "counter", "queue", "barrier", "lock"):
         assert hasattr(sky, factory)
+
+
+def test_compute_with_exported_missing(active: DistributedRegistry, name: str) -> None:
+    from skyward.distributed import MISSING
+
+    counts = sky.dict[str, int](name)
+    counts["gone"] = 1
+    counts.compute("gone", lambda old: MISSING)
+    assert "gone" not in counts

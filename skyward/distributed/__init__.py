@@ -23,6 +23,7 @@ from .registry import (
     _set_active_registry,
     _set_process_registry,
 )
+from .state.dict import MISSING, Missing
 from .types import Consistency
 
 __all__ = [
@@ -34,6 +35,8 @@ __all__ = [
     "DistributedRegistry",
     "ListProxy",
     "LockProxy",
+    "MISSING",
+    "Missing",
     "QueueProxy",
     "SetProxy",
     "_get_active_registry",
