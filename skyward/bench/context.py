@@ -122,7 +122,7 @@ class Context:
         self.process_peer = ProcessPeer()
         stack.callback(self.process_peer.close)
         handles = [
-            # The ignores: mypy ignores class decorators, so it sees no
+            # The ignores: mypy ignores class decorators, so it finds no
             # ray.remote ActorClass on these classes.
             PlainStore.remote(),  # type: ignore[attr-defined]
             PlainStore.remote(),  # type: ignore[attr-defined]

@@ -92,7 +92,7 @@ def _lock_handoff(ctx: Context) -> Iterator[list[Contender]]:
         return wakeups(ctx, ray_peer, block, lock.release, before=lock.acquire)
 
     def actor() -> Measure:
-        # mypy ignores class decorators, so it sees no ray.remote ActorClass.
+        # mypy ignores class decorators, so it finds no ray.remote ActorClass.
         lock = HandLock.remote()  # type: ignore[attr-defined]
         started.append(lock)
         acquire = functools.partial(_remote, lock.acquire)
@@ -146,7 +146,7 @@ def _queue_wakeup(ctx: Context) -> Iterator[list[Contender]]:
         return wakeups(ctx, ray_peer, functools.partial(_after, queue.get), _put(queue))
 
     def actor() -> Measure:
-        # mypy ignores class decorators, so it sees no ray.remote ActorClass.
+        # mypy ignores class decorators, so it finds no ray.remote ActorClass.
         queue = HandQueue.remote()  # type: ignore[attr-defined]
         started.append(queue)
         block = functools.partial(_after, functools.partial(_remote, queue.get))
@@ -205,7 +205,7 @@ def _barrier_release(ctx: Context) -> Iterator[list[Contender]]:
         )
 
     def actor() -> Measure:
-        # mypy ignores class decorators, so it sees no ray.remote ActorClass.
+        # mypy ignores class decorators, so it finds no ray.remote ActorClass.
         barrier = HandBarrier.remote(2)  # type: ignore[attr-defined]
         started.append(barrier)
         wait = functools.partial(_remote, barrier.wait)

@@ -207,7 +207,7 @@ class RayPeer(Peer):
     """A Ray actor peer, for contenders whose handles travel through Ray."""
 
     def __init__(self) -> None:
-        # mypy ignores class decorators, so it sees no ray.remote ActorClass.
+        # mypy ignores class decorators, so it finds no ray.remote ActorClass.
         self._actor = _PeerActor.remote()  # type: ignore[attr-defined]
         self._pending: ray.ObjectRef[Any] | None = None
 

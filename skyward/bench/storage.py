@@ -126,7 +126,7 @@ def _actor_creations(count: int) -> Measure:
         start = time.perf_counter()
         created = []
         for _ in range(count):
-            # mypy ignores class decorators, so it sees no ray.remote ActorClass.
+            # mypy ignores class decorators, so it finds no ray.remote ActorClass.
             actor = PlainStore.remote()  # type: ignore[attr-defined]
             ray.get(actor.ping.remote())
             created.append(actor)

@@ -19,8 +19,10 @@ type Consistency = Literal["strong", "eventual"]
 """How a proxy treats blind writes.
 
 ``"strong"`` waits for every call. ``"eventual"`` sends blind writes (set,
-append, add, increment, ...) without waiting for them; a write that fails
-raises on the proxy's next waiting call or on ``flush()``.
+append, add, increment, ...) without waiting for them, batched with the
+process's other unwaited writes to the same host. A write that fails raises
+on the proxy's next waiting call or on ``flush()``. Either way, one process's
+writes apply in the order it issued them.
 """
 
 __all__ = ["Consistency", "K", "T", "V"]
