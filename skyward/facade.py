@@ -111,8 +111,8 @@ class _Worker:
             return result
         except (SystemExit, KeyboardInterrupt) as exc:
             # Raised in an actor method, these end the worker process or
-            # cancel the task; wrapped, they reach the caller as the task's
-            # error and the worker stays.
+            # cancel the task. Wrapped, they reach the caller as the task's
+            # error, and the worker keeps running.
             raise _TaskExit(exc) from exc
         finally:
             # The task's unwaited writes reach their hosts before its result

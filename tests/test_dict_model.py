@@ -155,10 +155,10 @@ class DictModel(RuleBasedStateMachine):
 
         self.check(lambda: self.proxy.compute(key, bump), compute_model)
 
-    @rule(wanted=st.lists(keys, max_size=3))
-    def get_many(self, wanted: list[str]) -> None:
-        expected = {key: self.model[key] for key in wanted if key in self.model}
-        assert self.proxy.get_many(wanted) == expected
+    @rule(requested=st.lists(keys, max_size=3))
+    def get_many(self, requested: list[str]) -> None:
+        expected = {key: self.model[key] for key in requested if key in self.model}
+        assert self.proxy.get_many(requested) == expected
 
     @invariant()
     def same_items_in_same_order(self) -> None:

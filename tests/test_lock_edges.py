@@ -41,18 +41,18 @@ def test_cancelled_acquire_async_frees_grant(host: ActorHandle) -> None:
 
 def test_interrupted_acquire_frees_grant(host: ActorHandle) -> None:
     lock = open_collection(host, LockProxy)
-    held = threading.Event()
+    holding = threading.Event()
     done = threading.Event()
 
     def hold() -> None:
         lock.acquire()
-        held.set()
+        holding.set()
         done.wait()
         lock.release()
 
     holder = threading.Thread(target=hold)
     holder.start()
-    held.wait()
+    holding.wait()
 
     def interrupt_when_waiting() -> None:
         wait_until(lambda: lock.stats()["waiters"] > 0)

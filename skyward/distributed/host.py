@@ -58,9 +58,9 @@ class CollectionHost:
     def __init__(self) -> None:
         self._collections: dict[str, CollectionState | _Redirect] = {}
         self._types: dict[str, str | None] = {}
-        # NOTE: these keep an entry per client process for the host's life;
-        # a host serving many short-lived processes grows by a few hundred
-        # bytes per process.
+        # NOTE: these keep an entry per client process for the host's life,
+        # so a host serving many short-lived processes grows by an estimated
+        # few hundred bytes per process.
         self._next_seq: dict[str, int] = {}
         self._parked: dict[str, dict[int, asyncio.Future[None]]] = {}
         self._deferred: dict[tuple[str, str], BaseException] = {}

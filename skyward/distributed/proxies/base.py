@@ -1,4 +1,4 @@
-"""What every proxy shares: its endpoint, consistency, type checks, pickling."""
+"""The proxy base class: endpoint, consistency, type checks and pickling."""
 
 from __future__ import annotations
 

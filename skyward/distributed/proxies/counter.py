@@ -13,7 +13,7 @@ class CounterProxy(CollectionProxy):
 
     ``increment`` and ``decrement`` are atomic on the host and return the new
     value when they wait for it (strong consistency, or the ``*_async``
-    forms); under eventual consistency they send without waiting and return
+    forms). Under eventual consistency they send without waiting and return
     ``None``. Each method costs one call, and unwaited calls may travel
     together in one batch. Every method that takes an int raises
     TypeError, before sending anything, for a bool or a value without

@@ -51,7 +51,7 @@ class DictProxy(CollectionProxy, MutableMapping[K, V]):
     ``merge``, ``merge_many`` and ``compute``.
 
     Under eventual consistency ``__setitem__``, ``update``, ``clear`` and
-    ``merge_many`` return without waiting; any other method waits, and
+    ``merge_many`` return without waiting. Any other method waits, and it
     raises the error of an earlier unwaited write that failed.
 
     Iteration and the ``keys``/``values``/``items`` views read a snapshot

@@ -238,8 +238,8 @@ class LockProxy(CollectionProxy):
             RuntimeError: the calling thread holds the lock already.
 
         When a KeyboardInterrupt stops the wait, the call still waits on the
-        host; if the host grants it, the proxy releases the lock again with
-        one unwaited call.
+        host. If the host then grants the lock, the proxy releases it again
+        with one unwaited call.
         """
         owner, owner_name = thread_owner()
         args = (owner, owner_name, blocking, timeout)
@@ -310,9 +310,9 @@ class LockProxy(CollectionProxy):
         """Acquire the lock for the running task without blocking the loop.
 
         Same arguments and errors as ``acquire``. When the awaiting task is
-        cancelled, the call still waits on the host; if the host grants it,
-        the proxy releases the lock again with one unwaited call. Cost: one
-        call.
+        cancelled, the call still waits on the host. If the host then grants
+        the lock, the proxy releases it again with one unwaited call. Cost:
+        one call.
         """
         owner, owner_name = task_owner()
         args = (owner, owner_name, blocking, timeout)

@@ -208,8 +208,8 @@ class QueueProxy(CollectionProxy, Generic[T]):  # noqa: UP046  # T has a default
         """Await ``get``. Cost: one call, plus an unwaited acknowledgement.
 
         When the awaiting task is cancelled (``asyncio.wait_for``, a task
-        group), the call still waits on the host; the item it receives goes
-        back to the head of the queue with one more unwaited call.
+        group), the call still waits on the host. The item it then receives
+        goes back to the head of the queue with one more unwaited call.
         """
         items = self._received(await self._get_async("get", block, timeout))
         return items[0] if items else default
@@ -250,7 +250,8 @@ class QueueProxy(CollectionProxy, Generic[T]):  # noqa: UP046  # T has a default
         try:
             return cast(Batch, unpack(ray.get(ref)))
         except KeyboardInterrupt:
-            # Nobody takes what this call receives, so it goes back.
+            # The caller stopped waiting, so the items this call still
+            # receives go back to the head of the queue.
             ref.future().add_done_callback(self._give_back)
             raise
 
@@ -260,7 +261,8 @@ class QueueProxy(CollectionProxy, Generic[T]):  # noqa: UP046  # T has a default
         try:
             return cast(Batch, unpack(await ref))
         except asyncio.CancelledError:
-            # Nobody takes what this call receives, so it goes back.
+            # The task was cancelled, so the items this call still receives
+            # go back to the head of the queue.
             ref.future().add_done_callback(self._give_back)
             raise
 

@@ -22,7 +22,7 @@ class CollectionState:
     call on behalf of a proxy) and implements those methods. A method runs
     synchronously and in the order its caller issued it. A method that must
     wait (a queue ``get``, a lock ``acquire``) does its in-order part at once
-    and returns an ``asyncio.Future``; the host awaits the future outside the
+    and returns an ``asyncio.Future``. The host awaits the future outside the
     caller's ordering, so later calls from the same caller are not held up.
     """
 

@@ -8,13 +8,13 @@ from typing import Any
 from .base import CollectionState, register
 
 
-def _as_int(label: str, what: str, value: Any) -> int:
+def _as_int(label: str, role: str, value: Any) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
         try:
             return operator.index(value)
         except TypeError:
             raise TypeError(
-                f"{label}: {what} must be an int, not {type(value).__name__} {value!r}"
+                f"{label}: {role} must be an int, not {type(value).__name__} {value!r}"
             ) from None
     return value
 

@@ -19,7 +19,7 @@ DEFAULT_LEASE: Final = 10.0
 """Seconds a holder keeps the lock without renewing it."""
 
 type Grant = tuple[int, float]
-"""What a successful acquire returns: the fencing token and the lease in seconds."""
+"""Result of a successful acquire: the fencing token and the lease in seconds."""
 
 
 def check_acquire_args(label: str, blocking: bool, timeout: float) -> None:
